@@ -1,0 +1,48 @@
+# make run   - set up and serve the portal with demo data (SQLite, tasks inline, e-mail to the console)
+# make test  - set up and run the whole test suite against PostgreSQL and Redis
+# make lint  - ruff and bandit
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_PACKAGES := python3-venv gettext
+TEST_PACKAGES := $(RUN_PACKAGES) libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	chromium poppler-utils
+TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/fachkraefte TEST_REDIS_URL=redis://127.0.0.1:6379/0
+
+.PHONY: run test lint system-run system-test messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+system-run:
+	./scripts/system-packages $(RUN_PACKAGES)
+
+system-test:
+	./scripts/system-packages $(TEST_PACKAGES)
+
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+run: system-run $(VENV)/.installed messages
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -ll -c pyproject.toml -r fachkraefte partnerships
+
+test: system-test $(VENV)/.installed-dev messages lint
+	./scripts/start-services
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from fachkraefte import views
+from partnerships.forms import QueuedPasswordResetForm
+from partnerships.views import set_language
+
+admin.site.site_header = _("Specialist Fund – administration")
+admin.site.site_title = _("Specialist Fund")
+admin.site.index_title = _("Programme administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.PortalHealthCheckView.as_view(), name="health"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("partnerships.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,246 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from partnerships.ags import GERMAN_STATES
+from partnerships.models import (
+    Country,
+    ModelAvailability,
+    Municipality,
+    MunicipalityMembership,
+    OdaListing,
+    Partnership,
+    PartnershipParticipant,
+    SpecialistModel,
+    User,
+    check_partnership_sides,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "preferred_language", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "preferred_language"]
+    search_fields = ["email", "name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["name", "preferred_language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "name", "preferred_language", "password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+class StateFilter(admin.SimpleListFilter):
+    """German Land, read from the first two digits of the AGS."""
+
+    title = _("Land")
+    parameter_name = "land"
+
+    def lookups(self, request, model_admin):
+        return sorted(GERMAN_STATES.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in GERMAN_STATES:
+            prefix_field = "ags" if queryset.model is Municipality else "participants__municipality__ags"
+            return queryset.filter(**{f"{prefix_field}__startswith": self.value()}).distinct()
+        return queryset
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "ags", "state_name", "region"]
+    list_filter = ["kind", "country", StateFilter]
+    search_fields = ["name", "ags", "region"]
+    autocomplete_fields = ["members"]
+
+    @admin.display(description=_("Land"))
+    def state_name(self, municipality):
+        return municipality.state_name
+
+
+class ParticipantFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        sides = [
+            form.cleaned_data["side"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("side")
+        ]
+        try:
+            check_partnership_sides(sides)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+class ParticipantInline(admin.TabularInline):
+    model = PartnershipParticipant
+    formset = ParticipantFormSet
+    autocomplete_fields = ["municipality"]
+    extra = 0
+    min_num = 2
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "since", "active", "german_side", "partner_side"]
+    list_filter = ["kind", "active", ("participants__municipality__country", admin.AllValuesFieldListFilter)]
+    search_fields = ["name", "participants__municipality__name", "participants__municipality__ags"]
+    inlines = [ParticipantInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_municipalities()
+
+    @admin.display(description=_("German side"))
+    def german_side(self, partnership):
+        return ", ".join(m.name for m in partnership.municipalities_of_side("german"))
+
+    @admin.display(description=_("Partner side"))
+    def partner_side(self, partnership):
+        return ", ".join(str(m) for m in partnership.municipalities_of_side("partner"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        partnership = form.instance
+        if not partnership.name:
+            partnership.name = partnership.default_name()
+            partnership.save(update_fields=["name"])
+
+
+@admin.register(MunicipalityMembership)
+class MunicipalityMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "role", "created_at"]
+    list_filter = ["role", "municipality__country"]
+    search_fields = ["user__email", "user__name", "municipality__name", "municipality__ags"]
+    autocomplete_fields = ["user", "municipality"]
+    list_select_related = ["user", "municipality"]
+
+
+class OdaListingInline(admin.TabularInline):
+    model = OdaListing
+    extra = 0
+
+
+class AvailabilityInline(admin.TabularInline):
+    model = ModelAvailability
+    fields = ["model", "is_open", "note", "changed_by", "changed_at"]
+    readonly_fields = ["changed_by", "changed_at"]
+    extra = 0
+    max_num = len(SpecialistModel.choices)
+
+
+def availability_column(model):
+    @admin.display(description=model.label, boolean=True)
+    def column(self, country):
+        return model.value in country.open_models()
+
+    return column
+
+
+class OdaStatusFilter(admin.SimpleListFilter):
+    title = _("ODA recipient today")
+    parameter_name = "oda"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        recipients = Country.objects.oda_recipients().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=recipients)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=recipients)
+        return queryset
+
+
+class OpenModelFilter(admin.SimpleListFilter):
+    title = _("open for model")
+    parameter_name = "open_model"
+
+    def lookups(self, request, model_admin):
+        return SpecialistModel.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in SpecialistModel.values:
+            return queryset.filter(availabilities__model=self.value(), availabilities__is_open=True)
+        return queryset
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    """The country × model availability grid: one row a country, one column a model."""
+
+    list_display = [
+        "__str__",
+        "iso_code",
+        "oda_recipient",
+        "least_developed",
+        "bmz_partner",
+        "integrated",
+        "development_worker",
+        "local",
+    ]
+    list_editable = ["bmz_partner"]
+    list_filter = [OdaStatusFilter, OpenModelFilter, "bmz_partner"]
+    search_fields = ["code"]
+    list_per_page = 200
+    inlines = [AvailabilityInline, OdaListingInline]
+
+    integrated = availability_column(SpecialistModel.INTEGRATED)
+    development_worker = availability_column(SpecialistModel.DEVELOPMENT_WORKER)
+    local = availability_column(SpecialistModel.LOCAL)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("availabilities", "oda_listings")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by country name too: names live in django-countries, not in the table."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            codes = [code for code, name in countries if search_term.lower() in name.lower()]
+            queryset = queryset | self.model.objects.filter(code__in=codes)
+        return queryset, may_have_duplicates
+
+    @admin.display(description=_("ISO code"), ordering="code")
+    def iso_code(self, country):
+        return country.code.code
+
+    @admin.display(description=_("ODA recipient today"), boolean=True)
+    def oda_recipient(self, country):
+        return country.is_oda_recipient()
+
+    @admin.display(description=_("LDC"), boolean=True)
+    def least_developed(self, country):
+        listing = country.oda_listing_on()
+        return listing.least_developed if listing else None
+
+    def save_formset(self, request, form, formset, change):
+        for availability in formset.save(commit=False):
+            if isinstance(availability, ModelAvailability):
+                availability.changed_by = request.user
+            availability.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
+
+
+@admin.register(ModelAvailability)
+class ModelAvailabilityAdmin(admin.ModelAdmin):
+    list_display = ["country", "model", "is_open", "note", "changed_by", "changed_at"]
+    list_editable = ["is_open", "note"]
+    list_filter = ["model", "is_open"]
+    search_fields = ["country__code", "note"]
+    autocomplete_fields = ["country"]
+    list_select_related = ["country", "changed_by"]
+    readonly_fields = ["changed_by", "changed_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.changed_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnershipsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "partnerships"
+    verbose_name = _("Municipalities and partnerships")
+
+    def ready(self):
+        from partnerships.roles import grant_role_permissions
+
+        post_migrate.connect(grant_role_permissions, dispatch_uid="partnerships.grant_role_permissions")

@@ -1,0 +1,423 @@
+"""Municipalities, their partnerships, the people who act for them, and country eligibility."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from partnerships.ags import GERMAN_STATES, validate_ags
+
+GERMANY = "DE"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an e-mail address."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("Designates whether the user can log into the admin site.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["name", "email"]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email)
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    """Names of the Django groups that carry the programme-wide roles."""
+
+    PROGRAMME_STAFF = "programme_staff", _("Programme staff (SKEW)")
+    CIM_RECRUITER = "cim_recruiter", _("CIM recruiter")
+    GIZ_RECRUITER = "giz_recruiter", _("GIZ recruiter")
+    SPECIALIST = "specialist", _("Specialist")
+
+
+class MunicipalityKind(models.TextChoices):
+    CITY = "city", _("City")
+    MUNICIPALITY = "municipality", _("Municipality")
+    DISTRICT = "district", _("District (Landkreis)")
+    BOROUGH = "borough", _("City borough")
+    ASSOCIATION = "association", _("Municipal association")
+    PARTNER = "partner", _("Partner municipality")
+
+
+GERMAN_KINDS_WITH_AGS = {MunicipalityKind.CITY, MunicipalityKind.MUNICIPALITY, MunicipalityKind.DISTRICT}
+GERMAN_KINDS = GERMAN_KINDS_WITH_AGS | {MunicipalityKind.BOROUGH, MunicipalityKind.ASSOCIATION}
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def german(self):
+        return self.filter(country=GERMANY)
+
+    def abroad(self):
+        return self.exclude(country=GERMANY)
+
+    def in_state(self, state_code):
+        """German municipalities of one Land, by the two-digit prefix of their AGS."""
+        return self.filter(ags__startswith=state_code)
+
+
+class Municipality(models.Model):
+    """A German town, district, borough or association, or a partner municipality abroad."""
+
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"))
+    kind = models.CharField(_("kind"), max_length=20, choices=MunicipalityKind.choices)
+    ags = models.CharField(
+        _("official municipality key (AGS)"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_ags],
+        help_text=_("Eight digits, e.g. 07315000 for Mainz. Only for German cities, municipalities and districts."),
+    )
+    region = models.CharField(
+        _("region"), max_length=100, blank=True, help_text=_("Province or state, if it helps to tell places apart.")
+    )
+    members = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="associations",
+        verbose_name=_("member municipalities"),
+        help_text=_("Only for a municipal association: the municipalities it brings together."),
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country", "name"])]
+
+    def __str__(self):
+        if self.is_german:
+            return self.name
+        return f"{self.name} ({self.country.name})"
+
+    def save(self, *args, **kwargs):
+        self.ags = self.ags or None  # blank keys must not collide on the unique index
+        super().save(*args, **kwargs)
+
+    @property
+    def is_german(self):
+        return self.country == GERMANY
+
+    @property
+    def state_name(self):
+        """The Bundesland, read from the first two digits of the AGS."""
+        return GERMAN_STATES.get(self.ags[:2], "") if self.ags else ""
+
+    def clean(self):
+        super().clean()
+        self.ags = self.ags or None
+        if self.is_german and self.kind == MunicipalityKind.PARTNER:
+            raise ValidationError({"kind": _("A German municipality cannot be a partner municipality abroad.")})
+        if self.country and not self.is_german and self.kind != MunicipalityKind.PARTNER:
+            raise ValidationError({"kind": _("Municipalities outside Germany are partner municipalities.")})
+        if self.ags and self.kind not in GERMAN_KINDS_WITH_AGS:
+            raise ValidationError({"ags": _("Only German cities, municipalities and districts have an AGS.")})
+        if not self.ags and self.is_german and self.kind in {MunicipalityKind.CITY, MunicipalityKind.MUNICIPALITY}:
+            raise ValidationError({"ags": _("A German city or municipality needs its official municipality key.")})
+
+
+class PartnershipKind(models.TextChoices):
+    """The four kinds of link in the RGRE register of municipal partnerships."""
+
+    PARTNERSHIP = "partnership", _("Partnership")
+    FRIENDSHIP = "friendship", _("Friendship")
+    CONTACT = "contact", _("Contact")
+    PROJECT = "project", _("Project partnership")
+
+
+class Side(models.TextChoices):
+    GERMAN = "german", _("German side")
+    PARTNER = "partner", _("Partner side")
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def of_municipality(self, municipality):
+        return self.filter(participants__municipality=municipality).distinct()
+
+    def with_municipalities(self):
+        return self.prefetch_related("participants__municipality")
+
+
+class Partnership(models.Model):
+    """A link between German municipalities and municipalities in the Global South."""
+
+    name = models.CharField(
+        _("name"), max_length=300, blank=True, help_text=_("Leave empty to name it after its municipalities.")
+    )
+    kind = models.CharField(
+        _("kind of link"), max_length=20, choices=PartnershipKind.choices, default=PartnershipKind.PARTNERSHIP
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    municipalities = models.ManyToManyField(
+        Municipality, through="PartnershipParticipant", related_name="partnerships", verbose_name=_("municipalities")
+    )
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name or str(_("Partnership no. %(number)s") % {"number": self.pk})
+
+    def municipalities_of_side(self, side):
+        return [p.municipality for p in self.participants.all() if p.side == side]
+
+    def default_name(self):
+        german = " / ".join(m.name for m in self.municipalities_of_side(Side.GERMAN))
+        partner = " / ".join(m.name for m in self.municipalities_of_side(Side.PARTNER))
+        return f"{german} – {partner}"
+
+
+def check_partnership_sides(sides):
+    """A partnership needs at least one German and one partner municipality; `sides` lists each row's side."""
+    missing = [label for value, label in Side.choices if value not in set(sides)]
+    if missing:
+        raise ValidationError(
+            _("A partnership needs at least one municipality on each side; missing: %(sides)s."),
+            params={"sides": ", ".join(str(label) for label in missing)},
+            code="missing_side",
+        )
+
+
+class PartnershipParticipant(models.Model):
+    """One municipality's place in a partnership, and on which side it stands."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="participants", verbose_name=_("partnership")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="participations", verbose_name=_("municipality")
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+
+    class Meta:
+        verbose_name = _("participating municipality")
+        verbose_name_plural = _("participating municipalities")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "municipality"], name="unique_municipality_per_partnership")
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} ({self.get_side_display()})"
+
+    def clean(self):
+        super().clean()
+        if not self.municipality_id:
+            return
+        german = self.municipality.is_german
+        if self.side == Side.GERMAN and not german:
+            raise ValidationError({"side": _("Only a German municipality can stand on the German side.")})
+        if self.side == Side.PARTNER and german:
+            raise ValidationError({"side": _("A German municipality cannot stand on the partner side.")})
+
+
+class MembershipRole(models.TextChoices):
+    CONTACT = "contact", _("Contact person")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
+
+
+class MunicipalityMembershipQuerySet(models.QuerySet):
+    def can_edit(self):
+        return self.filter(role__in=[MembershipRole.CONTACT, MembershipRole.EDITOR])
+
+
+class MunicipalityMembership(models.Model):
+    """A user acting for a municipality, as its contact, an editor or a viewer."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("municipality")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.EDITOR)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MunicipalityMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality membership")
+        verbose_name_plural = _("municipality memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "municipality"], name="one_membership_per_municipality")]
+
+    def __str__(self):
+        return f"{self.user} – {self.municipality} ({self.get_role_display()})"
+
+
+class SpecialistModel(models.TextChoices):
+    """The three specialist models (Fachkraftmodelle) of the programme."""
+
+    INTEGRATED = "integrated", _("Integrated expert (CIM)")
+    DEVELOPMENT_WORKER = "development_worker", _("Development worker (GIZ)")
+    LOCAL = "local", _("Local expert")
+
+
+class CountryQuerySet(models.QuerySet):
+    def oda_recipients(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(oda_listings__valid_from__lte=on),
+            Q(oda_listings__valid_to__isnull=True) | Q(oda_listings__valid_to__gte=on),
+        ).distinct()
+
+
+class Country(models.Model):
+    """A country as the programme sees it: ODA listings over time, BMZ partner flag, open models."""
+
+    code = CountryField(_("country"), unique=True)
+    bmz_partner = models.BooleanField(
+        _("BMZ partner country"), default=False, help_text=_("Set by programme staff; the older programme required it.")
+    )
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["code"]
+
+    def __str__(self):
+        return str(self.code.name)
+
+    def oda_listing_on(self, day=None):
+        """The ODA listing in force on `day` (today by default), or None."""
+        day = day or timezone.localdate()
+        for listing in self.oda_listings.all():
+            if listing.is_valid_on(day):
+                return listing
+        return None
+
+    def is_oda_recipient(self, day=None):
+        return self.oda_listing_on(day) is not None
+
+    def open_models(self):
+        return [a.model for a in self.availabilities.all() if a.is_open]
+
+
+class OdaListing(models.Model):
+    """A country's place on the OECD DAC list of ODA recipients for a period."""
+
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="oda_listings", verbose_name=_("country")
+    )
+    least_developed = models.BooleanField(_("least developed country"), default=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty while the listing holds."))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ODA listing")
+        verbose_name_plural = _("ODA listings")
+        ordering = ["country", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="oda_listing_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        end = self.valid_to or "…"
+        return f"{self.country}: {self.valid_from} – {end}"
+
+    def is_valid_on(self, day: datetime.date):
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class ModelAvailability(models.Model):
+    """Whether a specialist model is open in a country, kept by programme staff."""
+
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="availabilities", verbose_name=_("country")
+    )
+    model = models.CharField(_("specialist model"), max_length=20, choices=SpecialistModel.choices)
+    is_open = models.BooleanField(_("open"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("model availability")
+        verbose_name_plural = _("model availability")
+        ordering = ["country", "model"]
+        constraints = [models.UniqueConstraint(fields=["country", "model"], name="one_availability_per_country_model")]
+
+    def __str__(self):
+        state = _("open") if self.is_open else _("closed")
+        return f"{self.country} – {self.get_model_display()}: {state}"

@@ -1,0 +1,29 @@
+"""The programme-wide roles are Django groups; this module says which model permissions each carries."""
+
+from django.contrib.auth.models import Group, Permission
+
+from partnerships.models import Role
+
+# app label -> every permission of that app; "app.codename" -> one permission.
+ROLE_PERMISSIONS = {
+    Role.PROGRAMME_STAFF: ["partnerships", "auth.view_group", "django_celery_beat"],
+    Role.CIM_RECRUITER: [],
+    Role.GIZ_RECRUITER: [],
+    Role.SPECIALIST: [],
+}
+
+
+def permissions_for(entries):
+    apps = [entry for entry in entries if "." not in entry]
+    codenames = [entry.split(".") for entry in entries if "." in entry]
+    permissions = set(Permission.objects.filter(content_type__app_label__in=apps))
+    for app_label, codename in codenames:
+        permissions.update(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    return permissions
+
+
+def grant_role_permissions(**kwargs):
+    """post_migrate: permissions exist only after migrating, so roles get theirs here."""
+    for role, entries in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(permissions_for(entries))
