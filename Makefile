@@ -41,7 +41,7 @@ run: system-run $(VENV)/.installed messages
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -ll -c pyproject.toml -r fachkraefte partnerships
+	$(BIN)/bandit -q -ll -c pyproject.toml -r fachkraefte partnerships applications
 
 test: system-test $(VENV)/.installed-dev messages lint
 	./scripts/start-services

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "fachkraefte",
     "partnerships",
+    "applications",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=False)
 
+# The portal's own address, for links in e-mails (sent from workers that have no request).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+INVITATION_DAYS = 14
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -198,4 +204,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -22,5 +22,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("partnerships.urls")),
+    path("applications/", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,13 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
+from django_fsm import TransitionNotAllowed
 
+from partnerships import services
 from partnerships.ags import GERMAN_STATES
 from partnerships.models import (
     Country,
+    JoinRequest,
     ModelAvailability,
     Municipality,
     MunicipalityMembership,
@@ -90,13 +94,29 @@ class ParticipantInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "since", "active", "german_side", "partner_side"]
-    list_filter = ["kind", "active", ("participants__municipality__country", admin.AllValuesFieldListFilter)]
+    list_display = ["__str__", "kind", "since", "active", "confirmed", "german_side", "partner_side"]
+    list_filter = [
+        "confirmed",
+        "kind",
+        "active",
+        ("participants__municipality__country", admin.AllValuesFieldListFilter),
+    ]
     search_fields = ["name", "participants__municipality__name", "participants__municipality__ags"]
+    readonly_fields = ["registered_by"]
     inlines = [ParticipantInline]
+    actions = ["confirm_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_municipalities()
+
+    @admin.action(description=_("Confirm selected partnerships"), permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        count = services.confirm_partnerships(queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d partnership confirmed.", "%(count)d partnerships confirmed.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("German side"))
     def german_side(self, partnership):
@@ -121,6 +141,53 @@ class MunicipalityMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name", "municipality__name", "municipality__ags"]
     autocomplete_fields = ["user", "municipality"]
     list_select_related = ["user", "municipality"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "role", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["user__email", "user__name", "municipality__name", "municipality__ags"]
+    list_select_related = ["user", "municipality", "decided_by"]
+    autocomplete_fields = ["user", "municipality"]
+    readonly_fields = ["status", "decided_by", "decided_at", "created_at"]
+    date_hierarchy = "created_at"
+    actions = ["approve_selected", "decline_selected"]
+
+    @admin.action(description=_("Approve selected join requests"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self.decide(request, queryset, services.approve_join_request)
+
+    @admin.action(description=_("Decline selected join requests"), permissions=["change"])
+    def decline_selected(self, request, queryset):
+        self.decide(request, queryset, services.decline_join_request)
+
+    def decide(self, request, queryset, decision):
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        decided = skipped = 0
+        for join_request in queryset:
+            try:
+                decision(join_request, by=request.user, base_url=base_url)
+                decided += 1
+            except TransitionNotAllowed:  # decided already, by a contact or another click
+                skipped += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d join request decided.", "%(count)d join requests decided.", decided)
+            % {"count": decided},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d request had been decided already and was left as it was.",
+                    "%(count)d requests had been decided already and were left as they were.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
 
 class OdaListingInline(admin.TabularInline):

@@ -24,7 +24,8 @@ from partnerships.models import (
 )
 
 DEMO_PARTNERSHIPS = Path(__file__).resolve().parent / "data" / "demo-partnerships.csv"
-DEMO_PASSWORD = "demo-Fachkraft-2026"  # noqa: S105  # nosec B105 - demo only; seed_demo refuses production
+# Demo only: seed_demo refuses to run with production settings.
+DEMO_PASSWORD = "demo-Fachkraft-2026"  # noqa: S105  # nosec B105
 
 # A few closed cells so the grid shows both states; everything else is open in the demo.
 CLOSED_IN_DEMO = {

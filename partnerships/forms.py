@@ -1,9 +1,13 @@
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from fachkraefte.tasks import send_templated_mail
-from partnerships.models import User
+from partnerships.models import GERMANY, JoinRequest, Municipality, PartnershipKind, User
 
 
 class ProfileForm(forms.ModelForm):
@@ -22,3 +26,84 @@ class QueuedPasswordResetForm(PasswordResetForm):
         send_templated_mail.delay(
             "password-reset", [to_email], {"name": user.name, "link": link}, user.preferred_language
         )
+
+
+class SignUpForm(BaseUserCreationForm):
+    """E-mail, name, language and a password checked by the portal's password validators."""
+
+    class Meta:
+        model = User
+        fields = ["email", "name", "preferred_language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = _("As your colleagues in the partnership know you.")
+        self.fields["preferred_language"].help_text = _("The portal and its e-mails speak to you in this language.")
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "An account with this e-mail address exists already. Log in, reset your password, "
+                    "or ask for a new confirmation link."
+                ),
+                code="exists",
+            )
+        return email
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+
+
+class MunicipalitySearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or official municipality key (AGS)"), max_length=100, required=False, strip=True)
+
+
+class JoinRequestForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["role", "message"]
+        labels = {"role": _("I would like to act as")}
+        help_texts = {
+            "role": _("Contacts speak for the municipality, editors fill in forms, viewers only read."),
+            "message": _("Optional: who you are and what you do, so the contacts know you."),
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+
+
+class PartnershipRegistrationForm(forms.Form):
+    german_municipality = forms.ModelChoiceField(label=_("Your municipality"), queryset=Municipality.objects.none())
+    partner_name = forms.CharField(label=_("Name of the partner municipality"), max_length=200)
+    country = LazyTypedChoiceField(label=_("Country of the partner municipality"), choices=countries)
+    kind = forms.ChoiceField(label=_("Kind of link"), choices=PartnershipKind.choices)
+    since = forms.DateField(
+        label=_("Since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Optional: when the link was made."),
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["german_municipality"].queryset = municipalities
+        self.fields["country"].choices = [("", "---------"), *countries]
+
+    def clean_partner_name(self):
+        return " ".join(self.cleaned_data["partner_name"].split())
+
+    def clean_country(self):
+        country = self.cleaned_data["country"]
+        if country == GERMANY:
+            raise forms.ValidationError(
+                _("The partner municipality lies outside Germany: choose its country."),
+                code="germany",
+            )
+        return country
+
+    def clean_since(self):
+        since = self.cleaned_data["since"]
+        if since and since > timezone.localdate():
+            raise forms.ValidationError(_("This date lies in the future."), code="future")
+        return since

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from partnerships.ags import GERMAN_STATES, validate_ags
 
@@ -201,6 +202,10 @@ class PartnershipQuerySet(models.QuerySet):
     def with_municipalities(self):
         return self.prefetch_related("participants__municipality")
 
+    def confirmed(self):
+        """Partnerships programme staff have confirmed (all but those registered in the portal and not yet checked)."""
+        return self.filter(confirmed=True)
+
 
 class Partnership(models.Model):
     """A link between German municipalities and municipalities in the Global South."""
@@ -215,6 +220,19 @@ class Partnership(models.Model):
     active = models.BooleanField(_("active"), default=True)
     municipalities = models.ManyToManyField(
         Municipality, through="PartnershipParticipant", related_name="partnerships", verbose_name=_("municipalities")
+    )
+    confirmed = models.BooleanField(
+        _("confirmed"),
+        default=True,
+        help_text=_("Partnerships registered in the portal wait here until programme staff have checked them."),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registered_partnerships",
+        verbose_name=_("registered by"),
     )
 
     objects = PartnershipQuerySet.as_manager()
@@ -311,6 +329,82 @@ class MunicipalityMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.municipality} ({self.get_role_display()})"
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=JoinRequestStatus.PENDING)
+
+    def seen_by_members_of(self, user):
+        """Requests to join a municipality `user` belongs to, in whatever role."""
+        return self.filter(municipality__memberships__user=user).distinct()
+
+    def to_decide_by(self, user):
+        """Requests to join a municipality whose contact `user` is."""
+        return self.filter(
+            municipality__memberships__user=user, municipality__memberships__role=MembershipRole.CONTACT
+        ).distinct()
+
+
+class JoinRequest(FSMModelMixin, models.Model):
+    """A user asks to act for a municipality; its contacts (or programme staff) decide."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("user")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("municipality")
+    )
+    role = models.CharField(
+        _("requested role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.EDITOR
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = FSMField(_("status"), default=JoinRequestStatus.PENDING, choices=JoinRequestStatus.choices, protected=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality"],
+                condition=Q(status=JoinRequestStatus.PENDING),
+                name="one_pending_join_request_per_municipality",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.municipality} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self):
+        return self.status == JoinRequestStatus.PENDING
+
+    @transition(field=status, source=JoinRequestStatus.PENDING, target=JoinRequestStatus.APPROVED)
+    def approve(self, *, by):
+        self.decided_by, self.decided_at = by, timezone.now()
+
+    @transition(field=status, source=JoinRequestStatus.PENDING, target=JoinRequestStatus.DECLINED)
+    def decline(self, *, by):
+        self.decided_by, self.decided_at = by, timezone.now()
 
 
 class SpecialistModel(models.TextChoices):

@@ -6,7 +6,7 @@ from partnerships.models import Role
 
 # app label -> every permission of that app; "app.codename" -> one permission.
 ROLE_PERMISSIONS = {
-    Role.PROGRAMME_STAFF: ["partnerships", "auth.view_group", "django_celery_beat"],
+    Role.PROGRAMME_STAFF: ["partnerships", "applications", "auth.view_group", "django_celery_beat"],
     Role.CIM_RECRUITER: [],
     Role.GIZ_RECRUITER: [],
     Role.SPECIALIST: [],
@@ -27,3 +27,13 @@ def grant_role_permissions(**kwargs):
     for role, entries in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
         group.permissions.set(permissions_for(entries))
+
+
+def has_role(user, role):
+    if not user.is_authenticated:
+        return False
+    return any(group.name == role for group in user.groups.all())
+
+
+def is_programme_staff(user):
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.PROGRAMME_STAFF))

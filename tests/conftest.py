@@ -20,6 +20,12 @@ def pytest_configure(config):
         pytest.exit("The tests run against PostgreSQL: use `make test` (it sets DATABASE_URL).", returncode=2)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a user by design; the tests do not test PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def german_municipality(db):
     return GermanMunicipalityFactory(name="Berlin", ags="11000000")
@@ -98,3 +104,57 @@ def redis_url():
     if not url:
         pytest.fail("TEST_REDIS_URL is not set: run the suite with `make test`.")
     return url
+
+
+@pytest.fixture
+def models_open_in_namibia(db):
+    from partnerships.models import Country, ModelAvailability, SpecialistModel
+
+    namibia = Country.objects.get(code="NA")
+    for model in SpecialistModel:
+        ModelAvailability.objects.update_or_create(country=namibia, model=model, defaults={"is_open": True})
+    return namibia
+
+
+@pytest.fixture
+def eoi(partnership, german_contact, partner_contact, models_open_in_namibia):
+    """A draft EOI of Berlin and Windhoek, started by the German contact."""
+    from applications import services
+
+    return services.start(partnership, list(partnership.municipalities.all()), "integrated", by=german_contact)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def eoi_world(eoi, german_contact, partner_municipality, media):
+    """An EOI with one of everything that hangs on it: invitation, attachment, ready PDF."""
+    from django.core.files.base import ContentFile
+
+    from applications import services
+    from applications.models import Attachment, Document
+
+    pdf = b"%PDF-1.4 test"
+    return {
+        "eoi": eoi,
+        "invitation": services.invite(eoi, partner_municipality, "x@example.org", "", "en", by=german_contact),
+        "attachment": Attachment.objects.create(
+            eoi=eoi,
+            file=ContentFile(pdf, name="a.pdf"),
+            original_name="a.pdf",
+            content_type="application/pdf",
+            size=len(pdf),
+            uploaded_by=german_contact,
+        ),
+        "document": Document.objects.create(
+            eoi=eoi,
+            language="de",
+            fingerprint=eoi.fingerprint(),
+            state=Document.State.READY,
+            file=ContentFile(pdf, name="d.pdf"),
+        ),
+    }

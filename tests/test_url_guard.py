@@ -3,23 +3,69 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from applications.notifications import invitation_token
+
 PUBLIC = "public"
 
-# name -> persona that must get the page (PUBLIC: everybody, anonymous included), URL kwargs
+
+def nothing(world):
+    return {}
+
+
+def eoi_pk(world):
+    return {"pk": world["eoi"].pk}
+
+
+# name -> (persona that must get the page, PUBLIC for everybody; kwargs from the test world)
 EXPECTED = {
-    "home": (PUBLIC, {}),
-    "health": (PUBLIC, {}),
-    "login": (PUBLIC, {}),
-    "password_reset": (PUBLIC, {}),
-    "password_reset_done": (PUBLIC, {}),
-    "password_reset_confirm": (PUBLIC, {"uidb64": "MQ", "token": "set-password"}),
-    "password_reset_complete": (PUBLIC, {}),
-    "partnerships:profile": ("german_contact", {}),
-    "password_change": ("german_contact", {}),
-    "password_change_done": ("german_contact", {}),
+    "home": (PUBLIC, nothing),
+    "health": (PUBLIC, nothing),
+    "login": (PUBLIC, nothing),
+    "password_reset": (PUBLIC, nothing),
+    "password_reset_done": (PUBLIC, nothing),
+    "password_reset_confirm": (PUBLIC, lambda w: {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": (PUBLIC, nothing),
+    "password_change": ("german_contact", nothing),
+    "password_change_done": ("german_contact", nothing),
+    "partnerships:profile": ("german_contact", nothing),
+    "partnerships:signup": (PUBLIC, nothing),
+    "partnerships:verification_sent": (PUBLIC, nothing),
+    "partnerships:verify_email": (PUBLIC, lambda w: {"token": "tampered"}),
+    "partnerships:resend_verification": (PUBLIC, nothing),
+    "partnerships:my_municipalities": ("german_contact", nothing),
+    "partnerships:join": ("german_contact", nothing),
+    "partnerships:join_municipality": ("outsider", lambda w: {"pk": w["eoi"].partnership.municipalities.first().pk}),
+    "partnerships:join_requests": ("german_contact", nothing),
+    "partnerships:register_partnership": ("german_contact", nothing),
+    "applications:dashboard": ("german_contact", nothing),
+    "applications:start": ("german_contact", lambda w: {"partnership_pk": w["eoi"].partnership_id}),
+    "applications:detail": ("partner_contact", eoi_pk),
+    "applications:edit": ("partner_contact", lambda w: {"pk": w["eoi"].pk, "part": "partner"}),
+    "applications:withdraw": ("german_contact", eoi_pk),
+    "applications:versions": ("viewer", eoi_pk),
+    "applications:pdf_status": ("viewer", eoi_pk),
+    "applications:pdf_download": ("viewer", lambda w: {"pk": w["eoi"].pk, "document_pk": w["document"].pk}),
+    "applications:attachment_download": (
+        "viewer",
+        lambda w: {"pk": w["eoi"].pk, "attachment_pk": w["attachment"].pk},
+    ),
+    "applications:invitation": (PUBLIC, lambda w: {"token": invitation_token(w["invitation"])}),
 }
 # POST-only endpoints: GET is refused outright.
-POST_ONLY = {"logout", "set_language"}
+POST_ONLY = {
+    "logout": nothing,
+    "set_language": nothing,
+    "partnerships:approve_join_request": lambda w: {"pk": 1},
+    "partnerships:decline_join_request": lambda w: {"pk": 1},
+    "applications:confirm": eoi_pk,
+    "applications:submit": eoi_pk,
+    "applications:invite": eoi_pk,
+    "applications:invitation_resend": lambda w: {"pk": w["eoi"].pk, "invitation_pk": w["invitation"].pk},
+    "applications:invitation_revoke": lambda w: {"pk": w["eoi"].pk, "invitation_pk": w["invitation"].pk},
+    "applications:attachment_upload": eoi_pk,
+    "applications:attachment_delete": lambda w: {"pk": w["eoi"].pk, "attachment_pk": w["attachment"].pk},
+    "applications:pdf_request": eoi_pk,
+}
 
 
 def named_urls(resolver=None, namespace=""):
@@ -33,28 +79,41 @@ def named_urls(resolver=None, namespace=""):
             yield f"{namespace}{entry.name}"
 
 
+@pytest.fixture
+def world(eoi_world):
+    return eoi_world
+
+
 def test_every_named_url_is_in_the_table():
-    unlisted = set(named_urls()) - set(EXPECTED) - POST_ONLY
+    unlisted = set(named_urls()) - set(EXPECTED) - set(POST_ONLY)
     assert not unlisted, f"add these URLs to EXPECTED with the persona that may open them: {sorted(unlisted)}"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_url_renders_for_its_persona(client, personas, name):
+def test_url_renders_for_its_persona(client, personas, world, name):
     persona, kwargs = EXPECTED[name]
     if persona != PUBLIC:
         client.force_login(personas[persona])
-    response = client.get(reverse(name, kwargs=kwargs), follow=name == "password_reset_confirm")
+    response = client.get(reverse(name, kwargs=kwargs(world)), follow=name == "password_reset_confirm")
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("name", sorted(n for n, (persona, _) in EXPECTED.items() if persona != PUBLIC))
-def test_url_sends_the_anonymous_user_to_login(client, db, name):
-    url = reverse(name, kwargs=EXPECTED[name][1])
+def test_url_sends_the_anonymous_user_to_login(client, world, name):
+    url = reverse(name, kwargs=EXPECTED[name][1](world))
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("name", sorted(POST_ONLY))
-def test_post_only_urls_refuse_get(client, db, name):
-    assert client.get(reverse(name)).status_code == 405
+def test_post_only_urls_refuse_get(client, personas, world, name):
+    client.force_login(personas["german_contact"])
+    assert client.get(reverse(name, kwargs=POST_ONLY[name](world))).status_code == 405
+
+
+@pytest.mark.parametrize("name", sorted(n for n in POST_ONLY if n not in {"logout", "set_language"}))
+def test_post_only_urls_refuse_the_anonymous_user(client, world, name):
+    response = client.post(reverse(name, kwargs=POST_ONLY[name](world)))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

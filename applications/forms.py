@@ -1,0 +1,187 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import PART_FIELDS, ExpressionOfInterest, Part
+from applications.services import check_model_open
+from applications.vocabulary import CefrLevel, Sdg, Theme, WorkingLanguage
+from partnerships.models import Municipality, SpecialistModel
+
+LANGUAGE_ROWS = 3
+
+
+class StartForm(forms.Form):
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Participating municipalities"),
+        queryset=Municipality.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "At least one German and one partner municipality. Several partner municipalities may share one specialist."
+        ),
+    )
+    specialist_model = forms.ChoiceField(
+        label=_("Specialist model"), choices=SpecialistModel.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["municipalities"].queryset = partnership.municipalities.order_by("-country", "name")
+        self.fields["municipalities"].initial = list(partnership.municipalities.all())
+
+    def clean(self):
+        cleaned = super().clean()
+        municipalities = cleaned.get("municipalities")
+        if not municipalities:
+            return cleaned
+        german = [m for m in municipalities if m.is_german]
+        partners = [m for m in municipalities if not m.is_german]
+        if not german or not partners:
+            raise ValidationError(_("Choose at least one German and one partner municipality."))
+        if cleaned.get("specialist_model"):
+            check_model_open(partners, cleaned["specialist_model"])
+        return cleaned
+
+
+class PartForm(forms.ModelForm):
+    """One step of the EOI: the fields of one part, and the version the user started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @property
+    def helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        return helper
+
+    class Meta:
+        model = ExpressionOfInterest
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version_of(self.part)
+
+    def part_values(self):
+        return {name: self.cleaned_data[name] for name in PART_FIELDS[self.part]}
+
+
+class GermanPartForm(PartForm):
+    part = Part.GERMAN
+
+    class Meta(PartForm.Meta):
+        fields = PART_FIELDS[Part.GERMAN]
+        widgets = {
+            "motivation": forms.Textarea(attrs={"rows": 4}),
+            "german_contribution": forms.Textarea(attrs={"rows": 4}),
+            "german_departments": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class PartnerPartForm(PartForm):
+    part = Part.PARTNER
+
+    class Meta(PartForm.Meta):
+        fields = [f for f in PART_FIELDS[Part.PARTNER] if f != "working_languages"]
+        widgets = {
+            "need": forms.Textarea(attrs={"rows": 4}),
+            "tasks_and_goals": forms.Textarea(attrs={"rows": 4}),
+            "expertise_sought": forms.Textarea(attrs={"rows": 3}),
+            "places_of_assignment": forms.Textarea(attrs={"rows": 2}),
+            "wished_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = self.instance.working_languages or []
+        for row in range(1, LANGUAGE_ROWS + 1):
+            self.fields[f"language_{row}"] = forms.ChoiceField(
+                label=_("Working language %(row)s") % {"row": row},
+                choices=[("", "—"), *WorkingLanguage.choices],
+                required=False,
+            )
+            self.fields[f"level_{row}"] = forms.ChoiceField(
+                label=_("Required level (CEFR)"), choices=[("", "—"), *CefrLevel.choices], required=False
+            )
+            if not self.is_bound and row <= len(saved):
+                self.initial[f"language_{row}"] = saved[row - 1]["language"]
+                self.initial[f"level_{row}"] = saved[row - 1]["level"]
+
+    @property
+    def helper(self):
+        helper = super().helper
+        rows = [Row(Column(f"language_{row}"), Column(f"level_{row}")) for row in range(1, LANGUAGE_ROWS + 1)]
+        helper.layout = Layout(*self.Meta.fields, Fieldset(_("Working languages"), *rows), "version")
+        return helper
+
+    def clean(self):
+        cleaned = super().clean()
+        languages = []
+        for row in range(1, LANGUAGE_ROWS + 1):
+            language, level = cleaned.get(f"language_{row}"), cleaned.get(f"level_{row}")
+            if language and not level:
+                self.add_error(f"level_{row}", _("Say which level this language is needed at."))
+            elif level and not language:
+                self.add_error(f"language_{row}", _("Choose the language this level is for."))
+            elif language:
+                languages.append({"language": language, "level": level})
+        if len({row["language"] for row in languages}) < len(languages):
+            self.add_error(None, _("Each working language only once, please."))
+        cleaned["working_languages"] = languages
+        return cleaned
+
+
+class SharedPartForm(PartForm):
+    part = Part.SHARED
+
+    themes = forms.MultipleChoiceField(
+        label=_("Programme themes"), choices=Theme.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    sdgs = forms.TypedMultipleChoiceField(
+        label=_("Sustainable Development Goals"),
+        choices=Sdg.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta(PartForm.Meta):
+        fields = PART_FIELDS[Part.SHARED]
+        widgets = {
+            "principle_transparency": forms.Textarea(attrs={"rows": 3}),
+            "principle_cooperation": forms.Textarea(attrs={"rows": 3}),
+            "principle_inclusion": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+PART_FORMS = {Part.GERMAN: GermanPartForm, Part.PARTNER: PartnerPartForm, Part.SHARED: SharedPartForm}
+
+
+class InvitationForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("For the municipality"), queryset=Municipality.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, eoi, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(eoi_participations__eoi=eoi).order_by(
+            "country", "name"
+        )
+        partners = [p.municipality for p in eoi.participants.all() if not p.municipality.is_german]
+        if partners and not self.is_bound:
+            self.initial["municipality"] = partners[0].pk
+            self.initial["language"] = "en"
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("All parties and the programme staff will see this."),
+    )

@@ -1,0 +1,193 @@
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_fsm import TransitionNotAllowed
+
+from applications import progress, services
+from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
+from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Part
+from applications.permissions import get_eoi_for_user, visible_eois
+from applications.uploads import AttachmentForm
+from partnerships.models import MembershipRole, Partnership
+
+
+@login_required
+def dashboard(request):
+    eois = (
+        visible_eois(request.user)
+        .with_participants()
+        .prefetch_related(Prefetch("confirmations", queryset=Confirmation.objects.standing()))
+    )
+    rows = [(eoi, *progress.whose_turn(eoi)) for eoi in eois]
+    editable = request.user.memberships.filter(role__in=[MembershipRole.CONTACT, MembershipRole.EDITOR])
+    partnerships = (
+        Partnership.objects.confirmed()
+        .filter(participants__municipality__in=editable.filter(municipality__country="DE").values("municipality"))
+        .distinct()
+        .with_municipalities()
+    )
+    return render(request, "applications/dashboard.html", {"rows": rows, "partnerships": partnerships})
+
+
+@login_required
+def start(request, partnership_pk):
+    partnership = get_object_or_404(
+        Partnership.objects.confirmed().filter(participants__municipality__memberships__user=request.user).distinct(),
+        pk=partnership_pk,
+    )
+    german_roles = request.user.memberships.filter(
+        municipality__participations__partnership=partnership, municipality__country="DE"
+    ).values_list("role", flat=True)
+    if not {MembershipRole.CONTACT, MembershipRole.EDITOR} & set(german_roles):
+        raise PermissionDenied
+    form = StartForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            eoi = services.start(
+                partnership, form.cleaned_data["municipalities"], form.cleaned_data["specialist_model"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your expression of interest has been started. Now invite your partner."))
+            return redirect("applications:detail", eoi.pk)
+    return render(request, "applications/start.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+def detail(request, pk):
+    eoi, access = get_eoi_for_user(request.user, pk)
+    confirmed = progress.standing_confirmations(eoi)
+    context = {
+        "eoi": eoi,
+        "access": access,
+        "editable_parts": [part.value for part in Part if access.can_edit_part(part)],
+        "my_confirmation_pending": any(m.pk not in confirmed for m in access.contact_of),
+        "can_withdraw": eoi.status in WITHDRAWABLE_STATES,
+        "checklist": progress.checklist(eoi),
+        "whose_turn": progress.whose_turn(eoi),
+        "confirmed": confirmed,
+        "voided": eoi.confirmations.filter(voided_at__isnull=False).exists()
+        and not eoi.confirmations.standing().exists(),
+        "parts": [(part, [(eoi._meta.get_field(f), f) for f in PART_FIELDS[part]]) for part in Part],
+        "events": eoi.events.select_related("actor")[:50],
+        "invitations": eoi.invitations.select_related("municipality") if access.can_write else [],
+        "invitation_form": InvitationForm(eoi=eoi, prefix="invite") if access.can_write and eoi.is_editable else None,
+        "attachments": eoi.attachments.all(),
+        "attachment_form": AttachmentForm() if access.can_write and eoi.is_editable else None,
+        "documents": eoi.documents.order_by("-requested_at"),
+        "versions": eoi.versions.all(),
+        "why_not": services.why_not_submittable(eoi) if eoi.is_editable else [],
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+def edit(request, pk, part):
+    if part not in Part.values:
+        raise Http404
+    eoi, access = get_eoi_for_user(request.user, pk, write=True)
+    part = Part(part)
+    if not access.can_edit_part(part):
+        raise PermissionDenied
+    form_class = PART_FORMS[part]
+    form = form_class(request.POST or None, instance=eoi)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_part(eoi, part, form.part_values(), version=form.cleaned_data["version"], by=request.user)
+        except services.StaleVersion as stale:
+            conflict = stale.current
+            data = request.POST.copy()
+            data["version"] = conflict.version_of(part)  # the next save, after merging, goes through
+            form = form_class(data, instance=copy.copy(conflict))  # validating writes into its instance
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this part while you were editing it. Your input is kept "
+                    "below; their version is shown beside it. Merge both and save again."
+                ),
+            )
+        else:
+            messages.success(request, _("Saved."))
+            target = request.POST.get("go")
+            if target in Part.values and access.can_edit_part(target):
+                return redirect("applications:edit", eoi.pk, target)
+            if target == "overview":
+                return redirect("applications:detail", eoi.pk)
+            return redirect("applications:edit", eoi.pk, part)
+    context = {
+        "eoi": eoi,
+        "part": part,
+        "form": form,
+        "conflict": conflict,
+        "conflict_values": conflict_values(conflict, form, part) if conflict else [],
+        "steps": [(p, access.can_edit_part(p)) for p in Part],
+        "next_part": next((p for p in list(Part)[list(Part).index(part) + 1 :] if access.can_edit_part(p)), None),
+    }
+    return render(request, "applications/edit.html", context, status=409 if conflict else 200)
+
+
+def conflict_values(current, form, part):
+    """(label, their value, your value) for each field that differs."""
+    rows = []
+    for name in PART_FIELDS[part]:
+        theirs, yours = getattr(current, name), form.cleaned_data.get(name)
+        if theirs != yours:
+            rows.append((current._meta.get_field(name).verbose_name, theirs, yours))
+    return rows
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    eoi, access = get_eoi_for_user(request.user, pk, write=True)
+    if not access.can_confirm:
+        raise PermissionDenied
+    try:
+        services.confirm(eoi, access.contact_of, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You have confirmed the expression of interest as it stands now."))
+    return redirect("applications:detail", pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    eoi, access = get_eoi_for_user(request.user, pk, write=True)
+    if not access.contact_of:
+        raise PermissionDenied
+    try:
+        services.submit(eoi, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _("It cannot be submitted yet.") + " " + " ".join(error.messages))
+    else:
+        messages.success(request, _("Submitted. Programme staff will review your expression of interest."))
+    return redirect("applications:detail", pk)
+
+
+@login_required
+def withdraw(request, pk):
+    eoi, access = get_eoi_for_user(request.user, pk, write=True)
+    if not access.contact_of:
+        raise PermissionDenied
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(eoi, form.cleaned_data["reason"], by=request.user)
+        except TransitionNotAllowed:
+            messages.error(request, _("This expression of interest can no longer be withdrawn."))
+        else:
+            messages.success(request, _("The expression of interest has been withdrawn."))
+        return redirect("applications:detail", pk)
+    return render(request, "applications/withdraw.html", {"eoi": eoi, "form": form})

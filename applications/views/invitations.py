@@ -1,0 +1,128 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import services
+from applications.forms import InvitationForm
+from applications.models import Invitation
+from applications.notifications import INVITATION_SALT
+from applications.permissions import get_eoi_for_user
+from partnerships.models import User
+
+
+class InviteeSignupForm(BaseUserCreationForm):
+    """Registration from an invitation: the address is the invited one, so it is verified."""
+
+    class Meta:
+        model = User
+        fields = ["name", "preferred_language"]
+
+
+@login_required
+@require_POST
+def invite(request, pk):
+    eoi, access = get_eoi_for_user(request.user, pk, write=True)
+    if not eoi.is_editable:
+        raise PermissionDenied
+    form = InvitationForm(request.POST, eoi=eoi, prefix="invite")
+    if form.is_valid():
+        data = form.cleaned_data
+        services.invite(eoi, data["municipality"], data["email"], data["name"], data["language"], by=request.user)
+        messages.success(request, _("The invitation is on its way to %(email)s.") % {"email": data["email"]})
+        return redirect("applications:detail", pk)
+    messages.error(
+        request,
+        _("The invitation could not be sent: %(errors)s")
+        % {
+            "errors": " ".join(
+                f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
+            )
+        },
+    )
+    return redirect("applications:detail", pk)
+
+
+def _invitation_of(request, pk, invitation_pk):
+    eoi, _access = get_eoi_for_user(request.user, pk, write=True)
+    return get_object_or_404(eoi.invitations, pk=invitation_pk)
+
+
+@login_required
+@require_POST
+def resend(request, pk, invitation_pk):
+    invitation = _invitation_of(request, pk, invitation_pk)
+    if not invitation.is_open:
+        messages.error(request, _("This invitation has been used or revoked."))
+    else:
+        services.resend_invitation(invitation, by=request.user)
+        messages.success(request, _("The invitation has been sent again."))
+    return redirect("applications:detail", pk)
+
+
+@login_required
+@require_POST
+def revoke(request, pk, invitation_pk):
+    invitation = _invitation_of(request, pk, invitation_pk)
+    if invitation.is_open:
+        services.revoke_invitation(invitation, by=request.user)
+        messages.success(request, _("The invitation has been revoked; its link no longer works."))
+    return redirect("applications:detail", pk)
+
+
+def _open_invitation(token):
+    """(invitation, None) or (None, reason) for a link that cannot be used."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=settings.INVITATION_DAYS * 24 * 3600)
+    except signing.SignatureExpired:
+        return None, _("This invitation link has expired. Please ask the person who invited you to send it again.")
+    except signing.BadSignature:
+        return None, _("This invitation link is not valid. Please use the link exactly as it came in the e-mail.")
+    invitation = Invitation.objects.select_related("eoi__partnership", "municipality").filter(pk=pk).first()
+    if invitation is None or invitation.revoked_at:
+        return None, _("This invitation has been revoked. Please ask the person who invited you.")
+    if invitation.accepted_at:
+        return None, _("This invitation has already been used. Please log in to continue.")
+    return invitation, None
+
+
+def accept(request, token):
+    invitation, problem = _open_invitation(token)
+    if problem:
+        return render(request, "applications/invitation_unusable.html", {"problem": problem}, status=410)
+    form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            return _accept_and_go(request, invitation, request.user)
+    else:
+        existing = User.objects.filter(email__iexact=invitation.email).exists()
+        if not existing:
+            form = InviteeSignupForm(
+                request.POST or None, initial={"name": invitation.name, "preferred_language": invitation.language}
+            )
+            if request.method == "POST" and form.is_valid():
+                user = form.save(commit=False)
+                user.email = invitation.email
+                user.save()
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return _accept_and_go(request, invitation, user)
+    return render(request, "applications/invitation.html", {"invitation": invitation, "form": form})
+
+
+def _accept_and_go(request, invitation, user):
+    try:
+        services.accept_invitation(invitation, user=user)
+    except ValidationError as error:
+        return render(
+            request, "applications/invitation_unusable.html", {"problem": " ".join(error.messages)}, status=410
+        )
+    messages.success(
+        request, _("Welcome! You now act for %(municipality)s.") % {"municipality": invitation.municipality.name}
+    )
+    return redirect("applications:detail", invitation.eoi_id)

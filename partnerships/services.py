@@ -1,0 +1,272 @@
+"""Getting in: sign-up with a verified e-mail address, join requests, partnerships registered by their members.
+
+Functions here take domain objects and the acting user (`by=`), never a request. Links in e-mails need the
+portal's address, which the caller passes as `base_url` (e.g. "https://portal.example.org").
+"""
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from fachkraefte.tasks import send_templated_mail
+from partnerships.models import (
+    JoinRequest,
+    JoinRequestStatus,
+    MembershipRole,
+    Municipality,
+    MunicipalityKind,
+    MunicipalityMembership,
+    Partnership,
+    PartnershipParticipant,
+    Side,
+)
+
+VERIFY_EMAIL_SALT = "partnerships.verify-email"
+VERIFY_EMAIL_MAX_AGE = 60 * 60 * 24 * 3
+EDITING_ROLES = (MembershipRole.CONTACT, MembershipRole.EDITOR)
+
+
+class VerificationFailed(Exception):
+    """The verification link cannot be used; `reason` is "expired", "invalid" or "used"."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def queue_mail(template, user, context):
+    """Send `template` to `user` in their language once the surrounding transaction has committed.
+
+    The task takes JSON only: objects and lazy labels in `context` become text in the recipient's language.
+    """
+    with translation.override(user.preferred_language):
+        context = {
+            "name": user.name,
+            **{
+                key: value if isinstance(value, str | bool | int | None) else str(value)
+                for key, value in context.items()
+            },
+        }
+    transaction.on_commit(lambda: send_templated_mail.delay(template, [user.email], context, user.preferred_language))
+
+
+# Sign-up and e-mail verification
+
+
+def sign_up(*, email, name, preferred_language, password, base_url):
+    """Create an inactive user and send them the link that confirms their address."""
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            email, password, name=name, preferred_language=preferred_language, is_active=False
+        )
+        send_verification(user, base_url=base_url)
+    return user
+
+
+def verification_token(user):
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFY_EMAIL_SALT)
+
+
+def send_verification(user, *, base_url):
+    link = base_url + reverse("partnerships:verify_email", args=[verification_token(user)])
+    queue_mail("verify-email", user, {"link": link})
+
+
+def resend_verification(email, *, base_url):
+    """Send a new link if `email` belongs to an account waiting for confirmation; says nothing either way."""
+    user = (
+        get_user_model()
+        .objects.filter(email__iexact=email.strip(), is_active=False, last_login__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if user is not None:
+        send_verification(user, base_url=base_url)
+
+
+def verify_email(token):
+    """Activate the user the link was made for; raises VerificationFailed for expired, tampered or used links."""
+    try:
+        data = signing.loads(token, salt=VERIFY_EMAIL_SALT, max_age=VERIFY_EMAIL_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise VerificationFailed("expired") from error
+    except signing.BadSignature as error:
+        raise VerificationFailed("invalid") from error
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().filter(pk=data.get("user")).first()
+        if user is None or user.email != data.get("email"):
+            raise VerificationFailed("invalid")
+        # An account that is active or has logged in before was confirmed already (or was closed by staff).
+        if user.is_active or user.last_login is not None:
+            raise VerificationFailed("used")
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+# Join requests
+
+
+def get_join_request_to_decide(user, pk):
+    """The join request `pk` if `user` is a contact of its municipality; 404 for outsiders, 403 for other members."""
+    join_request = get_object_or_404(
+        JoinRequest.objects.seen_by_members_of(user).select_related("user", "municipality"), pk=pk
+    )
+    if not JoinRequest.objects.to_decide_by(user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return join_request
+
+
+def joinable_municipalities():
+    return Municipality.objects.german()
+
+
+def why_cannot_join(user, municipality):
+    """The reason `user` cannot ask to join `municipality` now, or None."""
+    if municipality.memberships.filter(user=user).exists():
+        return _("You are already a member of %(municipality)s.") % {"municipality": municipality}
+    if municipality.join_requests.pending().filter(user=user).exists():
+        return _("You have already asked to join %(municipality)s; its contacts will decide.") % {
+            "municipality": municipality
+        }
+    return None
+
+
+def request_to_join(municipality, *, by, role, message, base_url):
+    """Ask to join `municipality`; its contacts hear of it by e-mail. Raises ValidationError when not possible."""
+    with transaction.atomic():
+        reason = why_cannot_join(by, municipality)
+        if reason:
+            raise ValidationError(reason, code="cannot_join")
+        try:
+            with transaction.atomic():
+                join_request = JoinRequest.objects.create(
+                    user=by, municipality=municipality, role=role, message=message
+                )
+        except IntegrityError as error:  # a second request sent at the same moment
+            raise ValidationError(why_cannot_join(by, municipality), code="cannot_join") from error
+        notify_contacts(join_request, base_url=base_url)
+    return join_request
+
+
+def notify_contacts(join_request, *, base_url):
+    contacts = join_request.municipality.memberships.filter(role=MembershipRole.CONTACT).select_related("user")
+    context = {
+        "requester": join_request.user.name,
+        "requester_email": join_request.user.email,
+        "municipality": join_request.municipality,
+        "role": MembershipRole(join_request.role).label,
+        "message": join_request.message,
+        "link": base_url + reverse("partnerships:join_requests"),
+    }
+    for membership in contacts:
+        if membership.user.is_active:
+            queue_mail("join-request", membership.user, context)
+
+
+def approve_join_request(join_request, *, by, base_url):
+    """Approve a pending request: the requester becomes a member in the role they asked for."""
+    with transaction.atomic():
+        join_request = (
+            JoinRequest.objects.select_for_update().select_related("user", "municipality").get(pk=join_request.pk)
+        )
+        join_request.approve(by=by)  # raises TransitionNotAllowed unless still pending
+        join_request.save()
+        MunicipalityMembership.objects.get_or_create(
+            user=join_request.user, municipality=join_request.municipality, defaults={"role": join_request.role}
+        )
+        notify_requester(join_request, base_url=base_url)
+    return join_request
+
+
+def decline_join_request(join_request, *, by, base_url):
+    with transaction.atomic():
+        join_request = (
+            JoinRequest.objects.select_for_update().select_related("user", "municipality").get(pk=join_request.pk)
+        )
+        join_request.decline(by=by)  # raises TransitionNotAllowed unless still pending
+        join_request.save()
+        notify_requester(join_request, base_url=base_url)
+    return join_request
+
+
+def notify_requester(join_request, *, base_url):
+    context = {
+        "municipality": join_request.municipality,
+        "role": MembershipRole(join_request.role).label,
+        "approved": join_request.status == JoinRequestStatus.APPROVED,
+        "link": base_url + reverse("partnerships:my_municipalities"),
+    }
+    queue_mail("join-request-decided", join_request.user, context)
+
+
+# Partnerships registered by their members
+
+
+def editable_municipalities(user):
+    """The German municipalities `user` may act for as contact or editor."""
+    return (
+        Municipality.objects.german()
+        .filter(memberships__user=user, memberships__role__in=EDITING_ROLES)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def get_editable_municipality(user, pk):
+    """404 unless `user` is a member of German municipality `pk`; 403 when only a viewer."""
+    municipality = get_object_or_404(Municipality.objects.german().filter(memberships__user=user).distinct(), pk=pk)
+    if not editable_municipalities(user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return municipality
+
+
+def register_partnership(german_municipality, *, by, partner_name, country, kind, since=None):
+    """Register a partnership that is not yet in the portal; programme staff confirm it later."""
+    if not editable_municipalities(by).filter(pk=german_municipality.pk).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        partner = Municipality.objects.filter(name__iexact=partner_name, country=country).order_by("pk").first()
+        if partner is None:
+            partner = Municipality.objects.create(name=partner_name, country=country, kind=MunicipalityKind.PARTNER)
+        elif (
+            Partnership.objects.filter(participants__municipality=german_municipality)
+            .filter(participants__municipality=partner)
+            .exists()
+        ):
+            raise ValidationError(
+                _("%(german)s and %(partner)s are already linked in the portal.")
+                % {"german": german_municipality, "partner": partner},
+                code="exists",
+            )
+        partnership = Partnership.objects.create(
+            name=f"{german_municipality.name} – {partner.name}",
+            kind=kind,
+            since=since,
+            confirmed=False,
+            registered_by=by,
+        )
+        PartnershipParticipant.objects.bulk_create(
+            [
+                PartnershipParticipant(partnership=partnership, municipality=german_municipality, side=Side.GERMAN),
+                PartnershipParticipant(partnership=partnership, municipality=partner, side=Side.PARTNER),
+            ]
+        )
+    return partnership
+
+
+def confirm_partnerships(partnerships, *, by):
+    """Programme staff confirm partnerships registered in the portal; returns how many changed."""
+    with transaction.atomic():
+        waiting = list(
+            Partnership.objects.select_for_update().filter(pk__in=[p.pk for p in partnerships]).filter(confirmed=False)
+        )
+        for partnership in waiting:
+            partnership.confirmed = True
+            partnership.save(update_fields=["confirmed"])
+    return len(waiting)
