@@ -12,18 +12,74 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.vocabulary import Sdg, Theme
-from partnerships.models import Municipality, Partnership, Side, SpecialistModel
+from partnerships.models import (
+    MembershipRole,
+    ModelAvailability,
+    Municipality,
+    Partnership,
+    Side,
+    SpecialistModel,
+)
+from partnerships.roles import is_programme_staff
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In eligibility review")
     RETURNED = "returned", _("Returned for changes")
+    REJECTED = "rejected", _("Rejected")
+    NEEDS_DIALOGUE = "needs_dialogue", _("Needs dialogue")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    CANDIDATE_SELECTION = "candidate_selection", _("Candidate selection")
+    CONTRACTING = "contracting", _("Contracting")
+    PLACED = "placed", _("Placed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 EDITABLE_STATES = (Status.DRAFT, Status.RETURNED)
-WITHDRAWABLE_STATES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+FINAL_STATES = (Status.REJECTED, Status.PLACED, Status.WITHDRAWN)
+WITHDRAWABLE_STATES = tuple(state for state in Status if state not in FINAL_STATES)
+
+
+class Channel(models.TextChoices):
+    """Who recruits, by specialist model."""
+
+    CIM = "cim", _("CIM")
+    GIZ = "giz", _("GIZ")
+    LOCAL = "local", _("The partner municipality, with programme support")
+
+
+CHANNEL_OF_MODEL = {
+    SpecialistModel.INTEGRATED: Channel.CIM,
+    SpecialistModel.DEVELOPMENT_WORKER: Channel.GIZ,
+    SpecialistModel.LOCAL: Channel.LOCAL,
+}
+
+
+def staff_only(eoi, user):
+    return is_programme_staff(user)
+
+
+def applicant_or_staff(eoi, user):
+    if is_programme_staff(user):
+        return True
+    return eoi.participants.filter(
+        municipality__memberships__user=user, municipality__memberships__role=MembershipRole.CONTACT
+    ).exists()
+
+
+def has_agreed_terms(eoi):
+    return eoi.agreed_terms() is not None
+
+
+def model_still_open(eoi):
+    """The specialist model is still open in every partner country (staff may close it meanwhile)."""
+    partner_countries = [p.municipality.country for p in eoi.participants.all() if p.side == Side.PARTNER]
+    open_cells = ModelAvailability.objects.filter(
+        country__code__in=partner_countries, model=eoi.specialist_model, is_open=True
+    ).count()
+    return open_cells == len(set(partner_countries))
 
 
 class Part(models.TextChoices):
@@ -80,6 +136,8 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Kept beside the event record so the changelist can filter and sort by days in state.
+    status_changed_at = models.DateTimeField(_("in this status since"), default=timezone.now)
 
     # German side
     motivation = models.TextField(_("motivation"), blank=True)
@@ -132,14 +190,69 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
             }
         )
 
-    # --- the workflow -------------------------------------------------------------------------
+    # --- the workflow: every status change is declared here -----------------------------------
     @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
     def submit(self, by=None):
         self.submitted_at = timezone.now()
 
-    @transition(field=status, source=WITHDRAWABLE_STATES, target=Status.WITHDRAWN)
+    @transition(field=status, source=Status.SUBMITTED, target=Status.IN_REVIEW, permission=staff_only)
+    def start_review(self, by=None):
+        pass
+
+    @transition(field=status, source=Status.IN_REVIEW, target=Status.RETURNED, permission=staff_only)
+    def return_for_changes(self, by=None):
+        pass
+
+    @transition(field=status, source=Status.IN_REVIEW, target=Status.REJECTED, permission=staff_only)
+    def reject(self, by=None):
+        pass
+
+    @transition(field=status, source=Status.IN_REVIEW, target=Status.NEEDS_DIALOGUE, permission=staff_only)
+    def open_needs_dialogue(self, by=None):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.NEEDS_DIALOGUE,
+        target=Status.RECRUITMENT,
+        permission=staff_only,
+        conditions=[has_agreed_terms, model_still_open],
+    )
+    def start_recruitment(self, by=None):
+        pass
+
+    @transition(field=status, source=Status.RECRUITMENT, target=Status.NEEDS_DIALOGUE, permission=staff_only)
+    def reopen_needs_dialogue(self, by=None):
+        """Recruitment failed for want of the right profile: back to the dialogue, not to the start."""
+
+    @transition(field=status, source=Status.RECRUITMENT, target=Status.CANDIDATE_SELECTION, permission=staff_only)
+    def start_candidate_selection(self, by=None):
+        pass
+
+    @transition(field=status, source=Status.CANDIDATE_SELECTION, target=Status.RECRUITMENT, permission=staff_only)
+    def reopen_recruitment(self, by=None):
+        """No candidate was selected: recruitment goes on."""
+
+    @transition(field=status, source=Status.CANDIDATE_SELECTION, target=Status.CONTRACTING, permission=staff_only)
+    def start_contracting(self, by=None):
+        pass
+
+    @transition(field=status, source=Status.CONTRACTING, target=Status.PLACED, permission=staff_only)
+    def place(self, by=None):
+        pass
+
+    @transition(field=status, source=WITHDRAWABLE_STATES, target=Status.WITHDRAWN, permission=applicant_or_staff)
     def withdraw(self, by=None):
         pass
+
+    @property
+    def channel(self):
+        return CHANNEL_OF_MODEL[SpecialistModel(self.specialist_model)]
+
+    def agreed_terms(self):
+        """The newest terms of reference that every municipality and programme staff agreed, or None."""
+        latest = self.terms.order_by("-number").first()
+        return latest if latest is not None and latest.is_agreed() else None
 
     # --- content ------------------------------------------------------------------------------
     @property
@@ -273,6 +386,13 @@ class Event(models.Model):
         ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
         ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
         PDF_REQUESTED = "pdf_requested", _("PDF requested")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        MEETING = "meeting", _("Needs dialogue meeting recorded")
+        TERMS_PROPOSED = "terms_proposed", _("Terms of reference proposed")
+        TERMS_AGREED = "terms_agreed", _("Terms of reference agreed")
+        VACANCY_PUBLISHED = "vacancy_published", _("Vacancy published")
+        MESSAGE = "message", _("Message")
+        EXPORTED = "exported", _("Dossier exported")
 
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
@@ -285,6 +405,8 @@ class Event(models.Model):
         verbose_name=_("by"),
     )
     note = models.TextField(_("note"), blank=True)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -374,3 +496,145 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.eoi_id} {self.language} {self.state}"
+
+
+# --- the needs dialogue (Bedarfsdialog) ------------------------------------------------------
+
+
+class Meeting(models.Model):
+    class Format(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        ONLINE = "online", _("Online")
+
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.ONLINE)
+    participants = models.TextField(_("participants"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("needs dialogue meeting")
+        verbose_name_plural = _("needs dialogue meetings")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date} ({self.get_format_display()})"
+
+
+class TermsOfReference(models.Model):
+    """One version of the terms of reference; a new version voids the agreements to earlier ones."""
+
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="terms")
+    number = models.PositiveIntegerField(_("version"))
+    expertise = models.TextField(_("expertise"))
+    tasks_and_goals = models.TextField(_("tasks and goals"))
+    places_of_assignment = models.TextField(_("place(s) of assignment"))
+    specialist_model = models.CharField(_("specialist model"), max_length=20, choices=SpecialistModel.choices)
+    duration_months = models.PositiveSmallIntegerField(_("duration in months"), default=24)
+    start = models.DateField(_("start"), null=True, blank=True)
+    languages = models.JSONField(_("working languages and required level"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("terms of reference")
+        verbose_name_plural = _("terms of reference")
+        ordering = ["eoi", "-number"]
+        constraints = [models.UniqueConstraint(fields=["eoi", "number"], name="unique_terms_version")]
+
+    def __str__(self):
+        return str(_("Terms of reference, version %(number)s") % {"number": self.number})
+
+    def is_agreed(self):
+        """Every participating municipality and programme staff agreed to this version."""
+        agreed = {a.municipality_id for a in self.agreements.all()}
+        needed = {p.municipality_id for p in self.eoi.participants.all()} | {None}
+        return needed <= agreed
+
+
+class TermsAgreement(models.Model):
+    """A municipality's (or, with no municipality, programme staff's) agreement to one version."""
+
+    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE, related_name="agreements")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("for")
+    )
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.UniqueConstraint(fields=["terms", "municipality"], name="one_agreement_per_party"),
+            models.UniqueConstraint(
+                fields=["terms"], condition=models.Q(municipality__isnull=True), name="one_staff_agreement"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.terms} – {self.municipality or _('programme staff')}"
+
+
+# --- recruitment, messages, notifications ----------------------------------------------------
+
+
+class Vacancy(models.Model):
+    """The vacancy text a recruiter publishes for an EOI in recruitment."""
+
+    eoi = models.OneToOneField(ExpressionOfInterest, on_delete=models.CASCADE, related_name="vacancy")
+    text = models.TextField(_("vacancy text"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+
+    def __str__(self):
+        return str(self.eoi)
+
+
+def message_attachment_path(instance, filename):
+    return f"eoi-messages/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Message(models.Model):
+    """The thread between applicants and programme staff; internal notes are for staff only."""
+
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    internal = models.BooleanField(
+        _("internal note"), default=False, help_text=_("Only programme staff see internal notes.")
+    )
+    attachment = models.FileField(_("attachment"), upload_to=message_attachment_path, blank=True)
+    attachment_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.author} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class QueuedNotification(models.Model):
+    """A non-essential e-mail kept for a user's daily digest."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.text[:40]}"

@@ -29,7 +29,7 @@ def contacts(eoi):
     )
 
 
-def tell_contacts(eoi, template, *, except_user_id=None):
+def tell_contacts(eoi, template, *, except_user_id=None, **extra):
     link = absolute(reverse("applications:detail", args=[eoi.pk]))
     seen = set()
     for membership in contacts(eoi):
@@ -37,7 +37,7 @@ def tell_contacts(eoi, template, *, except_user_id=None):
         if user.pk == except_user_id or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        context = {"name": user.name, "partnership": str(eoi.partnership), "number": eoi.pk, "link": link}
+        context = {"name": user.name, "partnership": str(eoi.partnership), "number": eoi.pk, "link": link, **extra}
         send_templated_mail.delay(template, [user.email], context, user.preferred_language)
 
 
@@ -67,3 +67,9 @@ def submitted(eoi_id):
 
 def withdrawn(eoi_id):
     tell_contacts(ExpressionOfInterest.objects.get(pk=eoi_id), "eoi-withdrawn")
+
+
+def status_changed(eoi_id, previous, comment):
+    """A decision: always sent, whatever the user's preference for news."""
+    eoi = ExpressionOfInterest.objects.get(pk=eoi_id)
+    tell_contacts(eoi, "eoi-status-changed", status=eoi.status, previous=previous, comment=comment)

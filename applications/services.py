@@ -1,9 +1,10 @@
 """What happens to an expression of interest: each function one transaction, one record, mail after commit."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
 
 from applications import notifications
 from applications.models import (
@@ -16,6 +17,7 @@ from applications.models import (
     Participant,
     Status,
     Version,
+    model_still_open,
 )
 from applications.tasks import render_eoi_pdf
 from partnerships.models import Country, MembershipRole, MunicipalityMembership, Side, SpecialistModel
@@ -29,8 +31,68 @@ class StaleVersion(Exception):  # noqa: N818 - a refusal, not a bug
         self.current = current
 
 
-def record(eoi, kind, *, by=None, note=""):
-    return Event.objects.create(eoi=eoi, kind=kind, actor=by, note=note)
+def record(eoi, kind, *, by=None, note="", from_status="", to_status=""):
+    return Event.objects.create(eoi=eoi, kind=kind, actor=by, note=note, from_status=from_status, to_status=to_status)
+
+
+# Transitions that need a reason the applicants will read.
+COMMENT_REQUIRED = {"return_for_changes", "reject", "withdraw", "reopen_needs_dialogue", "reopen_recruitment"}
+EVENT_OF_TRANSITION = {"withdraw": Event.Kind.WITHDRAWN}
+
+
+class TransitionRefused(Exception):  # noqa: N818 - a refusal the user reads
+    pass
+
+
+def _change_status(eoi, name, *, by):
+    getattr(eoi, name)(by=by)
+    eoi.status_changed_at = timezone.now()
+    eoi.save()
+
+
+def transition(eoi, name, *, by, comment=""):
+    """Run one declared transition under a row lock, record who/when/why, tell the parties after commit.
+
+    Two people pressing different buttons at once: the second waits for the lock, then finds the
+    status changed and is refused, never silently overwriting the first.
+    """
+    if name in COMMENT_REQUIRED and not comment.strip():
+        raise TransitionRefused(_("Please give a reason: the applicants will read it."))
+    with transaction.atomic():
+        current = _locked(eoi)
+        method = getattr(current, name, None)
+        if method is None or not hasattr(method, "_django_fsm"):
+            raise TransitionRefused(_("There is no such step."))
+        if not can_proceed(method, check_conditions=False):
+            raise TransitionRefused(
+                _("This step is not possible from the status “%(status)s”; someone may have moved it meanwhile.")
+                % {"status": current.get_status_display()}
+            )
+        if not has_transition_perm(method, by):
+            if not can_proceed(method):
+                raise TransitionRefused(unmet_conditions(current, name))
+            raise PermissionDenied
+        previous = current.status
+        _change_status(current, name, by=by)
+        kind = EVENT_OF_TRANSITION.get(name, Event.Kind.STATUS_CHANGED)
+        record(current, kind, by=by, note=comment, from_status=previous, to_status=current.status)
+        transaction.on_commit(lambda: notifications.status_changed(current.pk, previous, comment))
+    return current
+
+
+def unmet_conditions(eoi, name):
+    reasons = []
+    if name == "start_recruitment":
+        if eoi.agreed_terms() is None:
+            reasons.append(_("The terms of reference are not yet agreed by every party."))
+        if not model_still_open(eoi):
+            reasons.append(_("The specialist model is no longer open in the partner country."))
+    return " ".join(reasons) or _("The conditions for this step are not met.")
+
+
+def available_transitions(eoi, user):
+    """The transitions this user may run now, by method name, in the order they are declared."""
+    return [t.name for t in eoi.get_available_user_status_transitions(user) if t.name != "submit"]
 
 
 def check_model_open(partner_municipalities, specialist_model, day=None):
@@ -150,15 +212,15 @@ def why_not_submittable(eoi):
 def submit(eoi, *, by):
     with transaction.atomic():
         current = _locked(eoi)
+        previous = current.status
         if current.status not in (Status.DRAFT, Status.RETURNED):
             raise ValidationError(_("This expression of interest has already been submitted."), code="state")
         reasons = why_not_submittable(current)
         if reasons:
             raise ValidationError(reasons, code="incomplete")
-        current.submit(by=by)
-        current.save()
+        _change_status(current, "submit", by=by)
         keep_version(current, by=by, submitted=True)
-        record(current, Event.Kind.SUBMITTED, by=by)
+        record(current, Event.Kind.SUBMITTED, by=by, from_status=previous, to_status=current.status)
         languages = current_languages(current)
         transaction.on_commit(lambda: notifications.submitted(current.pk))
         for language in languages:
@@ -177,13 +239,7 @@ def current_languages(eoi):
 
 
 def withdraw(eoi, reason, *, by):
-    with transaction.atomic():
-        current = _locked(eoi)
-        current.withdraw(by=by)  # TransitionNotAllowed once placed or already withdrawn
-        current.save()
-        record(current, Event.Kind.WITHDRAWN, by=by, note=reason)
-        transaction.on_commit(lambda: notifications.withdrawn(current.pk))
-    return current
+    return transition(eoi, "withdraw", by=by, comment=reason)
 
 
 def invite(eoi, municipality, email, name, language, *, by):

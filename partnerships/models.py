@@ -47,6 +47,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    email_updates = models.CharField(
+        _("e-mail about news that needs no decision"),
+        max_length=12,
+        choices=[("immediately", _("immediately")), ("daily", _("as a daily digest")), ("none", _("none"))],
+        default="immediately",
+        help_text=_("E-mails that carry a decision are always sent."),
+    )
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("Designates whether the user can log into the admin site.")
     )

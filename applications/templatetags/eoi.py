@@ -1,6 +1,7 @@
 from django import template
 from django.utils.formats import date_format
 
+from applications.models import Status
 from applications.vocabulary import WorkingLanguage
 
 register = template.Library()
@@ -23,3 +24,9 @@ def field_display(eoi, name):
     if name == "wished_start" and value:
         return date_format(value, "F Y")
     return value
+
+
+@register.filter
+def status_label(code):
+    """A status code as words in the active language (e-mails carry codes, not labels)."""
+    return Status(code).label if code in Status.values else code

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_fsm import TransitionNotAllowed
 
 from applications import progress, services
 from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
@@ -185,8 +184,8 @@ def withdraw(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw(eoi, form.cleaned_data["reason"], by=request.user)
-        except TransitionNotAllowed:
-            messages.error(request, _("This expression of interest can no longer be withdrawn."))
+        except services.TransitionRefused as refused:
+            messages.error(request, str(refused))
         else:
             messages.success(request, _("The expression of interest has been withdrawn."))
         return redirect("applications:detail", pk)
