@@ -1,6 +1,7 @@
 # make run   - set up and serve the portal with demo data (SQLite, tasks inline, e-mail to the console)
 # make test  - set up and run the whole test suite against PostgreSQL and Redis
 # make lint  - ruff and bandit
+# make bench - query counts and timings of the busiest pages with 10 and 1,000 EOIs
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-su
 	chromium poppler-utils
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/fachkraefte TEST_REDIS_URL=redis://127.0.0.1:6379/0
 
-.PHONY: run test lint system-run system-test messages
+.PHONY: run test lint bench system-run system-test messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +47,6 @@ lint: $(VENV)/.installed-dev
 test: system-test $(VENV)/.installed-dev messages lint
 	./scripts/start-services
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2
+
+bench: $(VENV)/.installed-dev messages
+	$(BIN)/python bench/changelist.py

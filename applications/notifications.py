@@ -1,12 +1,17 @@
 """Who is told what about an EOI. Each function takes ids and queues one e-mail per person."""
 
+import html
+
 from django.conf import settings
 from django.core import signing
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
-from applications.models import ExpressionOfInterest, Invitation
+from applications.models import ExpressionOfInterest, Invitation, Message, QueuedNotification
 from fachkraefte.tasks import send_templated_mail
-from partnerships.models import MembershipRole, MunicipalityMembership
+from partnerships.models import MembershipRole, MunicipalityMembership, Role, User
+from partnerships.roles import is_programme_staff
 
 INVITATION_SALT = "applications.invitation"
 
@@ -58,7 +63,12 @@ def invitation(invitation_id):
 
 
 def confirmations_voided(eoi_id, by_id):
-    tell_contacts(ExpressionOfInterest.objects.get(pk=eoi_id), "eoi-confirmations-voided", except_user_id=by_id)
+    """News, not a decision: each contact gets it as they chose (at once, in the daily digest, or not)."""
+    eoi = ExpressionOfInterest.objects.select_related("partnership").get(pk=eoi_id)
+    link = absolute(reverse("applications:detail", args=[eoi.pk]))
+    for user in contact_users(eoi, except_user_id=by_id):
+        context = {"name": user.name, "partnership": str(eoi.partnership), "number": eoi.pk, "link": link}
+        tell_about_news(eoi, user, "eoi-confirmations-voided", context)
 
 
 def submitted(eoi_id):
@@ -73,3 +83,68 @@ def status_changed(eoi_id, previous, comment):
     """A decision: always sent, whatever the user's preference for news."""
     eoi = ExpressionOfInterest.objects.get(pk=eoi_id)
     tell_contacts(eoi, "eoi-status-changed", status=eoi.status, previous=previous, comment=comment)
+
+
+# --- news: e-mail that carries no decision, sent as each user chose ---------------------------
+
+
+def contact_users(eoi, *, except_user_id=None):
+    """Each active contact person of the participating municipalities, once."""
+    seen = set()
+    for membership in contacts(eoi):
+        user = membership.user
+        if user.pk == except_user_id or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        yield user
+
+
+def programme_staff():
+    return User.objects.filter(groups__name=Role.PROGRAMME_STAFF, is_active=True).distinct().order_by("pk")
+
+
+def digest_line(template, context, language):
+    """What the daily digest says about one piece of news: the e-mail's subject, and its excerpt if any."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{template}.subject", context).split())
+    subject = html.unescape(subject)  # kept as plain text: the digest's templates escape it once
+    excerpt = context.get("excerpt", "")
+    return f"{subject}\n{excerpt}" if excerpt else subject
+
+
+def tell_about_news(eoi, user, template, context):
+    """News obeys the user's `email_updates`: now (after commit), kept for the daily digest, or nothing."""
+    preference = user.email_updates
+    if preference == "none":
+        return
+    if preference == "daily":
+        text = digest_line(template, context, user.preferred_language)
+        QueuedNotification.objects.create(user=user, eoi=eoi, text=text)
+        return
+    send_templated_mail.delay(template, [user.email], context, user.preferred_language)
+
+
+def message_posted(message_id):
+    """A message staff wrote goes to every contact; one an applicant wrote goes to programme staff."""
+    message = Message.objects.select_related("eoi__partnership", "author").get(pk=message_id)
+    if message.internal:
+        return  # an internal note reaches no one outside programme staff's admin
+    eoi = message.eoi
+    if is_programme_staff(message.author):
+        recipients = contact_users(eoi, except_user_id=message.author_id)
+        link = absolute(reverse("applications:detail", args=[eoi.pk]) + "#messages")
+    else:
+        recipients = programme_staff().exclude(pk=message.author_id)
+        link = absolute(reverse("admin:applications_expressionofinterest_change", args=[eoi.pk]))
+    for user in recipients:
+        context = {
+            "name": user.name,
+            "author": message.author.name,
+            "partnership": str(eoi.partnership),
+            "number": eoi.pk,
+            "link": link,
+            "body": message.body,
+            "excerpt": message.body[:300],
+            "attachment_name": message.attachment_name,
+        }
+        tell_about_news(eoi, user, "eoi-message", context)

@@ -37,12 +37,30 @@ def checklist(eoi):
     return items
 
 
+STAFF_TURN = {
+    Status.SUBMITTED: _("Start of the eligibility review"),
+    Status.IN_REVIEW: _("Decision on eligibility"),
+    Status.CONTRACTING: _("Contract and preparation"),
+}
+NOBODY = {
+    Status.REJECTED: _("Nothing: the expression of interest was rejected"),
+    Status.PLACED: _("Nothing: the specialist is placed"),
+    Status.WITHDRAWN: _("Nothing: the expression of interest was withdrawn"),
+}
+
+
 def whose_turn(eoi):
-    """(who, next step) in words for the dashboard."""
-    if eoi.status == Status.SUBMITTED:
-        return _("Programme staff"), _("Review of the expression of interest")
-    if eoi.status == Status.WITHDRAWN:
-        return "", _("Nothing: the expression of interest was withdrawn")
+    """(who, next step) in words for the dashboard and the staff changelist."""
+    if eoi.status in STAFF_TURN:
+        return _("Programme staff"), STAFF_TURN[eoi.status]
+    if eoi.status in NOBODY:
+        return "", NOBODY[eoi.status]
+    if eoi.status == Status.NEEDS_DIALOGUE:
+        return _("Applicants and programme staff"), _("Agree the terms of reference")
+    if eoi.status == Status.RECRUITMENT:
+        return eoi.channel.label, _("Find candidates")
+    if eoi.status == Status.CANDIDATE_SELECTION:
+        return _("Applicants"), _("Choose among the shortlisted candidates")
     open_items = [item for item in checklist(eoi) if not item.done]
     if not open_items:
         return _("Applicants"), _("Submit the expression of interest")

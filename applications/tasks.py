@@ -7,3 +7,11 @@ def render_eoi_pdf(eoi_id, language):
     from applications.documents import render_document
 
     render_document(eoi_id, language)
+
+
+@shared_task
+def build_dossier(eoi_id, user_id=None):
+    """Build the EOI's dossier ZIP (see applications/dossier.py); a second run finds it and stops."""
+    from applications.dossier import build
+
+    build(eoi_id, user_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import attachments, documents, eoi, invitations, versions
+from applications.views import attachments, dialogue, documents, eoi, invitations, messages, recruitment, versions
 
 app_name = "applications"
 
@@ -23,4 +23,13 @@ urlpatterns = [
     path("<int:pk>/pdf/<int:document_pk>/", documents.download, name="pdf_download"),
     path("<int:pk>/pdf/status/", documents.status_partial, name="pdf_status"),
     path("<int:pk>/versions/", versions.compare, name="versions"),
+    path("<int:pk>/terms/", dialogue.terms, name="terms"),
+    path("<int:pk>/terms/propose/", dialogue.propose_terms, name="terms_propose"),
+    path("<int:pk>/terms/<int:number>/agree/", dialogue.agree_terms, name="terms_agree"),
+    path("<int:pk>/terms/<int:number>/pdf/", dialogue.terms_pdf, name="terms_pdf"),
+    path("<int:pk>/messages/", messages.post_message, name="message_post"),
+    path("<int:pk>/messages/<int:message_pk>/attachment/", messages.message_attachment, name="message_attachment"),
+    path("recruitment/", recruitment.recruitment_list, name="recruitment_list"),
+    path("recruitment/<int:pk>/", recruitment.recruitment_detail, name="recruitment_detail"),
+    path("recruitment/<int:pk>/vacancy/", recruitment.vacancy, name="vacancy"),
 ]

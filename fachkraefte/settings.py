@@ -8,6 +8,7 @@ same file with other environment values (see README.md).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "applications.context_processors.roles",
             ],
         },
     },
@@ -169,12 +171,30 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The daily e-mails; the DatabaseScheduler copies these into its table, where staff may change the times.
+CELERY_IMPORTS = ["applications.digests"]  # autodiscovery finds only tasks.py modules
+CELERY_BEAT_SCHEDULE = {
+    "news-digests": {"task": "applications.digests.send_news_digests", "schedule": crontab(hour=7, minute=0)},
+    "overdue-digest": {
+        "task": "applications.digests.send_overdue_digest",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
+}
 HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=False)
 
 # The portal's own address, for links in e-mails (sent from workers that have no request).
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 INVITATION_DAYS = 14
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Days an EOI may stay in a status before it counts as overdue (staff dashboard, daily digest).
+EOI_STATUS_LIMITS = {
+    "submitted": 5,
+    "in_review": 30,
+    "needs_dialogue": 90,
+    "recruitment": 180,
+    "candidate_selection": 60,
+    "contracting": 90,
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -13,7 +13,7 @@ from partnerships.models import GERMANY, JoinRequest, Municipality, PartnershipK
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "preferred_language"]
+        fields = ["name", "preferred_language", "email_updates"]
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -73,10 +73,13 @@ def test_short_or_common_passwords_are_refused(client, db):
 
 def test_profile_saves_name_and_language(client, german_contact):
     client.force_login(german_contact)
-    response = client.post(reverse("partnerships:profile"), {"name": "Karin K.", "preferred_language": "es"})
+    response = client.post(
+        reverse("partnerships:profile"), {"name": "Karin K.", "preferred_language": "es", "email_updates": "daily"}
+    )
     assert response.status_code == 302
     german_contact.refresh_from_db()
     assert (german_contact.name, german_contact.preferred_language) == ("Karin K.", "es")
+    assert german_contact.email_updates == "daily"
     assert 'lang="es"' in client.get(reverse("home")).content.decode()
 
 

@@ -3,7 +3,10 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from applications import services
+from applications.models import Status
 from applications.notifications import invitation_token
+from tests.workflow import in_status
 
 PUBLIC = "public"
 
@@ -50,6 +53,13 @@ EXPECTED = {
         lambda w: {"pk": w["eoi"].pk, "attachment_pk": w["attachment"].pk},
     ),
     "applications:invitation": (PUBLIC, lambda w: {"token": invitation_token(w["invitation"])}),
+    "applications:terms": ("viewer", eoi_pk),
+    "applications:terms_pdf": ("viewer", lambda w: {"pk": w["eoi"].pk, "number": w["terms"].number}),
+    "applications:terms_propose": ("german_contact", lambda w: {"pk": w["dialogue_eoi"].pk}),
+    "applications:message_attachment": ("viewer", lambda w: {"pk": w["eoi"].pk, "message_pk": w["message"].pk}),
+    "applications:recruitment_list": ("cim_recruiter", nothing),
+    "applications:recruitment_detail": ("cim_recruiter", lambda w: {"pk": w["recruiting_eoi"].pk}),
+    "applications:vacancy": ("cim_recruiter", lambda w: {"pk": w["recruiting_eoi"].pk}),
 }
 # POST-only endpoints: GET is refused outright.
 POST_ONLY = {
@@ -65,6 +75,8 @@ POST_ONLY = {
     "applications:attachment_upload": eoi_pk,
     "applications:attachment_delete": lambda w: {"pk": w["eoi"].pk, "attachment_pk": w["attachment"].pk},
     "applications:pdf_request": eoi_pk,
+    "applications:terms_agree": lambda w: {"pk": w["eoi"].pk, "number": w["terms"].number},
+    "applications:message_post": eoi_pk,
 }
 
 
@@ -80,8 +92,17 @@ def named_urls(resolver=None, namespace=""):
 
 
 @pytest.fixture
-def world(eoi_world):
-    return eoi_world
+def world(eoi_world, partnership, staff, german_contact, partner_contact):
+    """The EOI world, plus an EOI in the needs dialogue and one in recruitment (integrated: CIM)."""
+    municipalities = list(partnership.municipalities.all())
+    people = {"staff": staff, "german_contact": german_contact, "partner_contact": partner_contact}
+    dialogue = services.start(partnership, municipalities, "local", by=german_contact)
+    recruiting = services.start(partnership, municipalities, "integrated", by=german_contact)
+    return {
+        **eoi_world,
+        "dialogue_eoi": in_status(dialogue, Status.NEEDS_DIALOGUE, **people),
+        "recruiting_eoi": in_status(recruiting, Status.RECRUITMENT, **people),
+    }
 
 
 def test_every_named_url_is_in_the_table():

@@ -3,6 +3,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +12,13 @@ from django.views.decorators.http import require_POST
 
 from applications import progress, services
 from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
-from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Part
+from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Event, Part
 from applications.permissions import get_eoi_for_user, visible_eois
 from applications.uploads import AttachmentForm
 from partnerships.models import MembershipRole, Partnership
+
+DASHBOARD_PAGE_SIZE = 25
+STAFF_ONLY_EVENTS = [Event.Kind.EXPORTED]
 
 
 @login_required
@@ -24,7 +28,8 @@ def dashboard(request):
         .with_participants()
         .prefetch_related(Prefetch("confirmations", queryset=Confirmation.objects.standing()))
     )
-    rows = [(eoi, *progress.whose_turn(eoi)) for eoi in eois]
+    page = Paginator(eois, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(eoi, *progress.whose_turn(eoi)) for eoi in page]
     editable = request.user.memberships.filter(role__in=[MembershipRole.CONTACT, MembershipRole.EDITOR])
     partnerships = (
         Partnership.objects.confirmed()
@@ -32,7 +37,7 @@ def dashboard(request):
         .distinct()
         .with_municipalities()
     )
-    return render(request, "applications/dashboard.html", {"rows": rows, "partnerships": partnerships})
+    return render(request, "applications/dashboard.html", {"rows": rows, "page": page, "partnerships": partnerships})
 
 
 @login_required
@@ -76,7 +81,7 @@ def detail(request, pk):
         "voided": eoi.confirmations.filter(voided_at__isnull=False).exists()
         and not eoi.confirmations.standing().exists(),
         "parts": [(part, [(eoi._meta.get_field(f), f) for f in PART_FIELDS[part]]) for part in Part],
-        "events": eoi.events.select_related("actor")[:50],
+        "events": eoi.events.exclude(kind__in=STAFF_ONLY_EVENTS).select_related("actor")[:50],
         "invitations": eoi.invitations.select_related("municipality") if access.can_write else [],
         "invitation_form": InvitationForm(eoi=eoi, prefix="invite") if access.can_write and eoi.is_editable else None,
         "attachments": eoi.attachments.all(),

@@ -1,0 +1,89 @@
+"""The needs dialogue on the EOI's admin page: meetings to record, and the terms of reference to read.
+
+Staff propose and agree to terms through the portal's terms pages (programme staff read every EOI
+there); the read-only inline links to them.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from applications import dialogue
+from applications.models import Meeting, Status, TermsOfReference
+
+
+class MeetingFormSet(BaseInlineFormSet):
+    """New meetings go through `dialogue.record_meeting`: it notes who recorded them and records the event."""
+
+    request = None  # set by MeetingInline.get_formset
+
+    def clean(self):
+        super().clean()
+        new = [form for form in self.extra_forms if form.has_changed() and not self._should_delete_form(form)]
+        if new and self.instance.status != Status.NEEDS_DIALOGUE:
+            raise ValidationError(dialogue.not_in_dialogue_message(self.instance))
+
+    def save_new(self, form, commit=True):
+        values = {name: form.cleaned_data[name] for name in dialogue.MEETING_FIELDS}
+        return dialogue.record_meeting(self.instance, by=self.request.user, **values)
+
+
+class MeetingInline(admin.StackedInline):
+    model = Meeting
+    formset = MeetingFormSet
+    extra = 0
+    fields = ["date", "format", "participants", "notes", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request  # a class made for this request alone
+        return formset
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+class TermsOfReferenceInline(admin.TabularInline):
+    model = TermsOfReference
+    extra = 0
+    can_delete = False
+    fields = ["number", "specialist_model", "duration_months", "start", "created_by", "created_at", "agreement"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("created_by", "eoi")
+            .prefetch_related("agreements__municipality", "eoi__participants__municipality")
+        )
+
+    @admin.display(description=_("agreement"))
+    def agreement(self, terms):
+        waiting = [label for label, agreement in dialogue.parties(terms.eoi, terms) if agreement is None]
+        state = (
+            _("agreed by every party")
+            if not waiting
+            else _("waiting for: %(parties)s") % {"parties": ", ".join(str(label) for label in waiting)}
+        )
+        return format_html(
+            '{} · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            state,
+            reverse("applications:terms", args=[terms.eoi_id]),
+            _("agree or propose a new version"),
+            reverse("applications:terms_pdf", args=[terms.eoi_id, terms.number]),
+            _("PDF"),
+        )
+
+
+DIALOGUE_INLINES = [MeetingInline, TermsOfReferenceInline]

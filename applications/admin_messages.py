@@ -1,0 +1,102 @@
+"""The message thread in the EOI admin: every message and internal note, and a form for a new one.
+
+Posted messages cannot be changed (the applicants may have read them by e-mail); a new one goes
+through `messaging.post_message`, so a message the applicants see is recorded and told as from the portal.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from applications import messaging
+from applications.models import Message
+
+
+class MessageThreadInline(admin.StackedInline):
+    model = Message
+    verbose_name_plural = _("messages and internal notes")
+    extra = 0
+    can_delete = False
+    fields = ["author", "posted_at", "internal", "text", "attachment_link"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description=_("when"))
+    def posted_at(self, message):
+        return message.created_at
+
+    @admin.display(description=_("message"))
+    def text(self, message):
+        return linebreaksbr(message.body)
+
+    @admin.display(description=_("attachment"))
+    def attachment_link(self, message):
+        if not message.attachment:
+            return "–"
+        url = reverse("applications:message_attachment", args=[message.eoi_id, message.pk])
+        return format_html('<a href="{}">{}</a>', url, message.attachment_name or _("attachment"))
+
+
+class NewMessageForm(forms.ModelForm):
+    attachment = forms.FileField(label=_("attachment"), required=False)
+
+    class Meta:
+        model = Message
+        fields = ["body", "internal"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4, "cols": 80})}
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            messaging.check_upload(upload)
+        return upload
+
+
+class NewMessageFormSet(BaseInlineFormSet):
+    author = None  # the user posting: set per request in NewMessageInline.get_formset
+
+    def save_new(self, form, commit=True):
+        return messaging.post_message(
+            self.instance,
+            form.cleaned_data["body"],
+            by=self.author,
+            internal=form.cleaned_data["internal"],
+            upload=form.cleaned_data.get("attachment"),
+        )
+
+
+class NewMessageInline(admin.StackedInline):
+    model = Message
+    form = NewMessageForm
+    formset = NewMessageFormSet
+    verbose_name = _("new message")
+    verbose_name_plural = _("new message or internal note")
+    extra = 1
+    max_num = 1
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()  # the thread above shows what was posted
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.author = request.user  # a fresh class per call: safe to set here
+        return formset
+
+
+MESSAGE_INLINES = [MessageThreadInline, NewMessageInline]

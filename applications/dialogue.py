@@ -1,0 +1,205 @@
+"""The needs dialogue (Bedarfsdialog): meetings, and terms of reference the parties agree to, version by version.
+
+A new version of the terms voids the agreements to earlier ones simply by being newer: agreements
+belong to a version, and only the newest version counts (`ExpressionOfInterest.agreed_terms`).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from applications.models import Event, ExpressionOfInterest, Meeting, Status, TermsAgreement, TermsOfReference
+from applications.services import check_model_open, record
+from applications.templatetags.eoi import languages_display
+from partnerships.models import MembershipRole, Side, SpecialistModel
+from partnerships.roles import is_programme_staff
+
+TERMS_FIELDS = [
+    "expertise",
+    "tasks_and_goals",
+    "places_of_assignment",
+    "specialist_model",
+    "duration_months",
+    "start",
+    "languages",
+]
+MEETING_FIELDS = ["date", "format", "participants", "notes"]
+
+
+def not_in_dialogue_message(eoi):
+    return _(
+        "The needs dialogue is not open for this expression of interest (its status is “%(status)s”), "
+        "so nothing can be recorded, proposed or agreed in it now."
+    ) % {"status": eoi.get_status_display()}
+
+
+def _locked(eoi):
+    return ExpressionOfInterest.objects.select_for_update().get(pk=eoi.pk)
+
+
+def _check_in_dialogue(eoi):
+    if eoi.status != Status.NEEDS_DIALOGUE:
+        raise ValidationError(not_in_dialogue_message(eoi), code="not_in_dialogue")
+
+
+def newest_terms(eoi):
+    return eoi.terms.order_by("-number").first()
+
+
+def draft_values(eoi):
+    """What a new version starts from: the newest version, or the EOI's own content when there is none."""
+    latest = newest_terms(eoi)
+    if latest is not None:
+        return {name: getattr(latest, name) for name in TERMS_FIELDS}
+    return {
+        "expertise": eoi.expertise_sought,
+        "tasks_and_goals": eoi.tasks_and_goals,
+        "places_of_assignment": eoi.places_of_assignment,
+        "specialist_model": eoi.specialist_model,
+        "duration_months": TermsOfReference._meta.get_field("duration_months").default,
+        "start": eoi.wished_start,
+        "languages": list(eoi.working_languages or []),
+    }
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+
+def record_meeting(eoi, *, date, format, participants, notes="", by):  # noqa: A002 - the model's field name
+    with transaction.atomic():
+        current = _locked(eoi)
+        _check_in_dialogue(current)
+        meeting = Meeting.objects.create(
+            eoi=current, date=date, format=format, participants=participants, notes=notes, created_by=by
+        )
+        record(current, Event.Kind.MEETING, by=by, note=f"{date.isoformat()} – {meeting.get_format_display()}")
+    return meeting
+
+
+# --- terms of reference ----------------------------------------------------------------------
+
+
+def propose_terms(eoi, values, *, by):
+    """A new version of the terms; every agreement to an earlier version stops counting."""
+    with transaction.atomic():
+        current = _locked(eoi)
+        _check_in_dialogue(current)
+        _check_model(current, values["specialist_model"])
+        latest = newest_terms(current)
+        if latest is not None and all(getattr(latest, name) == values[name] for name in TERMS_FIELDS):
+            raise ValidationError(
+                _("This is the same as version %(number)s: change something to propose a new version.")
+                % {"number": latest.number},
+                code="unchanged",
+            )
+        terms = TermsOfReference.objects.create(
+            eoi=current,
+            number=(latest.number if latest else 0) + 1,
+            created_by=by,
+            **{name: values[name] for name in TERMS_FIELDS},
+        )
+        record(current, Event.Kind.TERMS_PROPOSED, by=by, note=str(terms))
+    return terms
+
+
+def _check_model(eoi, specialist_model):
+    """The model must be open in every partner country; the error is the specialist model field's."""
+    try:
+        check_model_open(eoi.municipalities_of_side(Side.PARTNER), specialist_model)
+    except ValidationError as error:
+        raise ValidationError({"specialist_model": error.messages}) from error
+
+
+def agree_terms(terms, municipalities, *, by, as_staff=False):
+    """`by` agrees to this version for each of `municipalities` (they are its contact) and/or as staff.
+
+    Returns the agreements made now; agreeing twice for the same party changes nothing.
+    """
+    with transaction.atomic():
+        current = _locked(terms.eoi)
+        _check_in_dialogue(current)
+        latest = newest_terms(current)
+        if latest is None or latest.pk != terms.pk:
+            raise ValidationError(
+                _("A newer version exists: please read version %(number)s and agree to that one.")
+                % {"number": latest.number if latest else terms.number},
+                code="not_newest",
+            )
+        parties = _parties(current, municipalities, by=by, as_staff=as_staff)
+        already = {a.municipality_id for a in latest.agreements.all()}
+        made = [
+            TermsAgreement.objects.create(terms=latest, municipality=party, agreed_by=by)
+            for party in parties
+            if (party.pk if party else None) not in already
+        ]
+        if made:
+            _record_agreement(current, latest, made, by=by)
+    return made
+
+
+def _parties(eoi, municipalities, *, by, as_staff):
+    """The parties `by` may agree for: their participating municipalities, and None for programme staff."""
+    participating = {p.municipality_id for p in eoi.participants.all()}
+    contact_of = set(
+        by.memberships.filter(role=MembershipRole.CONTACT, municipality__in=municipalities).values_list(
+            "municipality_id", flat=True
+        )
+    )
+    if any(m.pk not in participating or m.pk not in contact_of for m in municipalities):
+        raise PermissionDenied
+    if as_staff and not is_programme_staff(by):
+        raise PermissionDenied
+    parties = [*municipalities, *([None] if as_staff else [])]
+    if not parties:
+        raise ValidationError(_("There is nobody you could agree for."), code="no_party")
+    return parties
+
+
+def _record_agreement(eoi, terms, made, *, by):
+    names = ", ".join(str(a.municipality.name) if a.municipality else _("programme staff") for a in made)
+    note = _("Version %(number)s: %(parties)s") % {"number": terms.number, "parties": names}
+    if terms.is_agreed():
+        note = f"{note}. " + _("Every party has now agreed.")
+        if eoi.specialist_model != terms.specialist_model:
+            # The agreed model decides the recruitment channel, so the EOI follows the terms.
+            eoi.specialist_model = terms.specialist_model
+            eoi.save(update_fields=["specialist_model", "updated_at"])
+    record(eoi, Event.Kind.TERMS_AGREED, by=by, note=note)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def parties(eoi, terms):
+    """[(label, agreement or None)]: each participating municipality, then programme staff."""
+    by_party = {a.municipality_id: a for a in terms.agreements.all()}
+    rows = [(p.municipality.name, by_party.get(p.municipality_id)) for p in eoi.participants.all()]
+    rows.append((_("Programme staff"), by_party.get(None)))
+    return rows
+
+
+def display_value(terms, name):
+    value = getattr(terms, name)
+    if name == "languages":
+        return languages_display(value or [])
+    if name == "specialist_model":
+        return SpecialistModel(value).label if value in SpecialistModel.values else value
+    if name == "start":
+        return date_format(value) if value else ""
+    return value
+
+
+def rows(terms):
+    """[(name, label, value as a reader sees it)] for every field of one version."""
+    return [
+        (name, TermsOfReference._meta.get_field(name).verbose_name, display_value(terms, name)) for name in TERMS_FIELDS
+    ]
+
+
+def compare(older, newer):
+    """[(label, older value, newer value, changed)] for two versions."""
+    return [
+        (label, display_value(older, name), value, display_value(older, name) != value)
+        for name, label, value in rows(newer)
+    ]

@@ -1,0 +1,106 @@
+"""The message thread of an EOI: applicants and programme staff write; staff also keep internal notes.
+
+An internal note is for programme staff only: it records no event (the event record is shown to
+applicants), tells no one, and its attachment is served to staff only.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat, truncatechars
+from django.utils.translation import gettext_lazy as _
+
+from applications import notifications
+from applications.models import Event, Message
+from applications.services import record
+from applications.uploads import ACCEPT, ALLOWED_LABELS, FileType, clean_original_name, detect_type, not_allowed
+from partnerships.roles import is_programme_staff
+
+EVENT_NOTE_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    file_type: FileType
+    original_name: str
+
+
+def check_upload(upload):
+    """The type (told from the content) and a clean name of an upload, or ValidationError: as for attachments."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s). At most %(limit)s are allowed."),
+            code="file_size",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        )
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    file_type = detect_type(data)
+    if file_type is None:
+        raise not_allowed()
+    return CheckedUpload(file_type, clean_original_name(upload.name, file_type))
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Please write a message.")},
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text = _("Optional. %(types)s, at most %(limit)s.") % {
+            "types": ALLOWED_LABELS,
+            "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+        }
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            check_upload(upload)
+        return upload
+
+
+def post_message(eoi, body, *, by, internal=False, upload=None):
+    """Keep a message (and its checked attachment); a message the applicants see is recorded and told."""
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Please write a message."), code="empty")
+    if internal and not is_programme_staff(by):
+        raise PermissionDenied
+    checked = check_upload(upload) if upload else None
+    message = Message(eoi=eoi, author=by, body=body, internal=internal)
+    try:
+        with transaction.atomic():
+            if checked:
+                # message_attachment_path takes the suffix from this name; the user's name stays in the row.
+                message.attachment.save(f"upload{checked.file_type.suffix}", upload, save=False)
+                message.attachment_name = checked.original_name
+            message.save()
+            if not internal:
+                record(eoi, Event.Kind.MESSAGE, by=by, note=truncatechars(body, EVENT_NOTE_LENGTH))
+                transaction.on_commit(lambda: notifications.message_posted(message.pk))
+    except Exception:
+        if message.attachment.name:
+            message.attachment.delete(save=False)  # no file without its row
+        raise
+    return message
+
+
+def may_post(user, access):
+    """Members who may write, and programme staff; viewers only read."""
+    return access.can_write or is_programme_staff(user)
+
+
+def thread(eoi):
+    """The messages applicants see, oldest first: never the internal notes."""
+    return eoi.messages.filter(internal=False).select_related("author").order_by("created_at", "pk")

@@ -1,0 +1,54 @@
+"""Post to an EOI's message thread, and download a message's attachment through a checked view."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from applications import messaging
+from applications.permissions import get_eoi_for_user
+from applications.views import eoi as eoi_views
+from partnerships.roles import is_programme_staff
+
+
+@login_required
+@require_POST
+def post_message(request, pk):
+    eoi, access = get_eoi_for_user(request.user, pk)
+    if not messaging.may_post(request.user, access):
+        raise PermissionDenied
+    form = messaging.MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            messaging.post_message(
+                eoi, form.cleaned_data["body"], by=request.user, upload=form.cleaned_data["attachment"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your message has been sent."))
+            return redirect(reverse("applications:detail", args=[pk]) + "#messages")
+    # The detail page again, with the form as it was sent and why it was refused (see _messages.html).
+    request.message_form = form
+    return eoi_views.detail(request, pk)
+
+
+@login_required
+@require_GET
+def message_attachment(request, pk, message_pk):
+    eoi, _access = get_eoi_for_user(request.user, pk)
+    message = get_object_or_404(eoi.messages.exclude(attachment=""), pk=message_pk)
+    if message.internal and not is_programme_staff(request.user):
+        raise Http404
+    try:
+        handle = message.attachment.open("rb")
+    except (FileNotFoundError, ValueError) as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, as_attachment=True, filename=message.attachment_name or None)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,54 @@
+"""Move an EOI through the workflow in tests, the way the services do it."""
+
+from applications import services
+from applications.models import TermsAgreement, TermsOfReference
+from tests.eoi_content import fill
+
+
+def submitted(eoi, german_contact, partner_contact):
+    eoi = fill(eoi, german_contact)
+    german, partner = (p.municipality for p in eoi.participants.order_by("side"))
+    services.confirm(eoi, [german], by=german_contact)
+    services.confirm(eoi, [partner], by=partner_contact)
+    return services.submit(eoi, by=german_contact)
+
+
+def agree_terms(eoi, staff):
+    """A terms-of-reference version agreed by every municipality and by programme staff."""
+    number = (eoi.terms.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    terms = TermsOfReference.objects.create(
+        eoi=eoi,
+        number=number,
+        expertise="Water network engineering",
+        tasks_and_goals="Reduce losses",
+        places_of_assignment="Windhoek",
+        specialist_model=eoi.specialist_model,
+        created_by=staff,
+    )
+    for participant in eoi.participants.all():
+        TermsAgreement.objects.create(terms=terms, municipality=participant.municipality, agreed_by=staff)
+    TermsAgreement.objects.create(terms=terms, municipality=None, agreed_by=staff)
+    return terms
+
+
+def in_status(eoi, status, *, staff, german_contact, partner_contact):
+    """Walk the happy path until `status`."""
+    path = [
+        "start_review",
+        "open_needs_dialogue",
+        "start_recruitment",
+        "start_candidate_selection",
+        "start_contracting",
+        "place",
+    ]
+    targets = ["in_review", "needs_dialogue", "recruitment", "candidate_selection", "contracting", "placed"]
+    eoi = submitted(eoi, german_contact, partner_contact)
+    for name, target in zip(path, targets, strict=True):
+        if eoi.status == status:
+            break
+        if name == "start_recruitment":
+            agree_terms(eoi, staff)
+        eoi = services.transition(eoi, name, by=staff)
+        assert eoi.status == target
+    assert eoi.status == status
+    return eoi
