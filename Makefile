@@ -42,7 +42,7 @@ run: system-run $(VENV)/.installed messages
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -ll -c pyproject.toml -r fachkraefte partnerships applications
+	$(BIN)/bandit -q -ll -c pyproject.toml -r fachkraefte partnerships applications placements
 
 test: system-test $(VENV)/.installed-dev messages lint
 	./scripts/start-services

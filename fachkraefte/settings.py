@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fachkraefte",
     "partnerships",
     "applications",
+    "placements",
 ]
 
 MIDDLEWARE = [

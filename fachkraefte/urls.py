@@ -23,5 +23,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("partnerships.urls")),
     path("applications/", include("applications.urls")),
+    path("placements/", include("placements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -52,3 +52,29 @@ def in_status(eoi, status, *, staff, german_contact, partner_contact):
         assert eoi.status == target
     assert eoi.status == status
     return eoi
+
+
+def make_placement(eoi, *, staff, german_contact, partner_contact, specialist, start=None):
+    """An EOI walked to `placed` with a planned placement for `specialist` (status planned)."""
+    import datetime
+
+    from placements.models import Candidate, Placement
+
+    eoi = in_status(eoi, "contracting", staff=staff, german_contact=german_contact, partner_contact=partner_contact)
+    candidate = Candidate.objects.create(
+        name=specialist.name, email=specialist.email, nationalities=["DE"], years_of_experience=5
+    )
+    start = start or datetime.date(2027, 1, 1)
+    placement = Placement.objects.create(
+        eoi=eoi,
+        candidate=candidate,
+        specialist=specialist,
+        specialist_model=eoi.specialist_model,
+        employer="Windhoek City Council",
+        start=start,
+        end=Placement.default_end(start),
+        created_by=staff,
+    )
+    placement.places.set([p.municipality for p in eoi.participants.all() if p.side == "partner"])
+    services.transition(eoi, "place", by=staff)
+    return placement

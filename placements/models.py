@@ -1,0 +1,389 @@
+"""Candidates, their shortlisting, placements, and what placed specialists log and report."""
+
+import datetime
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from applications.models import ExpressionOfInterest
+from partnerships.models import Municipality, SpecialistModel
+from partnerships.roles import is_programme_staff
+
+PLACEMENT_MONTHS = 24
+
+
+def cv_path(instance, filename):
+    """Stored under a random name; the user's file name is kept only in the database."""
+    return f"candidate-cvs/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class CandidateQuerySet(models.QuerySet):
+    def not_anonymised(self):
+        return self.filter(anonymised_at__isnull=True)
+
+    def past_retention(self, day=None):
+        """Never placed, still identifiable, and past the retention deadline."""
+        day = day or timezone.localdate()
+        return self.not_anonymised().filter(retention_until__lt=day, placements__isnull=True)
+
+
+class Candidate(models.Model):
+    """A person recruiters propose for placements; personal data with a retention deadline."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    nationalities = models.JSONField(_("nationalities"), default=list, help_text=_("ISO country codes"))
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    languages = models.JSONField(_("languages and CEFR levels"), default=list, blank=True)
+    expertise = models.JSONField(_("expertise (programme themes)"), default=list, blank=True)
+    years_of_experience = models.PositiveSmallIntegerField(_("years of professional experience"), default=0)
+    vocational_training = models.BooleanField(_("completed vocational training or degree"), default=False)
+    qualification = models.CharField(_("vocational training or degree"), max_length=300, blank=True)
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    cv = models.FileField(_("CV"), upload_to=cv_path, blank=True)
+    cv_name = models.CharField(max_length=255, blank=True)
+    consent_text_version = models.CharField(_("version of the consent text"), max_length=20, blank=True)
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    pool_consent = models.BooleanField(
+        _("consents to stay in the candidate pool"),
+        default=False,
+        help_text=_("Then the data are kept 24 months from the consent (renewable) instead of six months."),
+    )
+    applied_for = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applicants",
+        verbose_name=_("applied for"),
+    )
+    retention_until = models.DateField(_("keep the data until"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name if not self.anonymised_at else str(_("anonymised candidate %(number)s") % {"number": self.pk})
+
+    def age_on(self, day):
+        if not self.date_of_birth:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class ShortlistEntry(models.Model):
+    """A candidate proposed for one EOI; the municipalities accept or decline, the employer picks."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("waiting for the municipalities")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="shortlist")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="shortlistings")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    selected = models.BooleanField(_("selected"), default=False)
+
+    class Meta:
+        verbose_name = _("shortlisted candidate")
+        verbose_name_plural = _("shortlist")
+        ordering = ["eoi", "added_at"]
+        constraints = [models.UniqueConstraint(fields=["eoi", "candidate"], name="candidate_once_per_shortlist")]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.eoi_id}"
+
+
+class PlacementStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    EXTENDED = "extended", _("Extended")
+    COMPLETED = "completed", _("Completed")
+    ENDED_EARLY = "ended_early", _("Ended early")
+
+
+RUNNING = (PlacementStatus.ACTIVE, PlacementStatus.EXTENDED)
+
+
+def staff_only(placement, user):
+    return is_programme_staff(user)
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class PlacementQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(status__in=RUNNING)
+
+    def of_specialist(self, user):
+        return self.filter(specialist=user)
+
+
+class Placement(FSMModelMixin, models.Model):
+    """A specialist placed for an EOI, usually for two years."""
+
+    eoi = models.OneToOneField(ExpressionOfInterest, on_delete=models.PROTECT, related_name="placement")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="placements")
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("specialist's account"),
+    )
+    status = FSMField(_("status"), default=PlacementStatus.PLANNED, choices=PlacementStatus.choices, protected=True)
+    specialist_model = models.CharField(_("specialist model"), max_length=20, choices=SpecialistModel.choices)
+    places = models.ManyToManyField(Municipality, related_name="placements", verbose_name=_("place(s) of assignment"))
+    employer = models.CharField(_("employer"), max_length=200)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    monthly_top_up = models.DecimalField(
+        _("monthly top-up"), max_digits=10, decimal_places=2, null=True, blank=True, help_text=_("Staff only.")
+    )
+    top_up_currency = models.CharField(_("currency"), max_length=3, blank=True)
+    end_reason = models.TextField(_("reason for extension or early end"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-start"]
+
+    def __str__(self):
+        return f"{self.candidate} – {self.eoi.partnership}"
+
+    @staticmethod
+    def default_end(start):
+        return add_months(start, PLACEMENT_MONTHS) - datetime.timedelta(days=1)
+
+    @transition(field=status, source=PlacementStatus.PLANNED, target=PlacementStatus.ACTIVE, permission=staff_only)
+    def begin(self, by=None):
+        pass
+
+    @transition(field=status, source=RUNNING, target=PlacementStatus.EXTENDED, permission=staff_only)
+    def extend(self, new_end, reason, by=None):
+        self.end = new_end
+        self.end_reason = reason
+
+    @transition(field=status, source=RUNNING, target=PlacementStatus.COMPLETED, permission=staff_only)
+    def complete(self, by=None):
+        pass
+
+    @transition(field=status, source=RUNNING, target=PlacementStatus.ENDED_EARLY, permission=staff_only)
+    def end_early(self, end, reason, by=None):
+        self.end = end
+        self.end_reason = reason
+
+
+class PlacementEvent(models.Model):
+    """What happened to a placement: transitions and reminders."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} ({self.created_at:%Y-%m-%d})"
+
+
+class Principle(models.TextChoices):
+    TRANSPARENCY = "transparency", _("transparent project work")
+    COOPERATION = "cooperation", _("cooperation across departments and institutions")
+    INCLUSION = "inclusion", _("consideration of women and other disadvantaged groups")
+
+
+class ParticipantsByGender(models.Model):
+    participants_women = models.PositiveIntegerField(_("women"), default=0)
+    participants_men = models.PositiveIntegerField(_("men"), default=0)
+    participants_diverse = models.PositiveIntegerField(_("diverse"), default=0)
+    participants_not_stated = models.PositiveIntegerField(_("not stated"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def participants_total(self):
+        return (
+            self.participants_women + self.participants_men + self.participants_diverse + self.participants_not_stated
+        )
+
+
+class Activity(ParticipantsByGender):
+    """One entry in the specialist's activity log."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="activities")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.JSONField(_("programme themes"), default=list, blank=True)
+    sdgs = models.JSONField(_("Sustainable Development Goals"), default=list, blank=True)
+    departments = models.TextField(_("departments and institutions involved"), blank=True)
+    principles = models.JSONField(_("principles it served"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.date}: {self.title}"
+
+
+class NetworkEvent(models.Model):
+    """A networking and exchange event (Vernetzungs- und Austauschveranstaltung) run by the programme."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    registration_deadline = models.DateTimeField(_("registration deadline"))
+    audience = models.CharField(_("audience"), max_length=200, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("network event")
+        verbose_name_plural = _("network events")
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+
+class Registration(models.Model):
+    class State(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        WAITLISTED = "waitlisted", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    event = models.ForeignKey(NetworkEvent, on_delete=models.CASCADE, related_name="registrations")
+    specialist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    state = models.CharField(_("state"), max_length=12, choices=State.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "specialist"],
+                condition=~models.Q(state="cancelled"),
+                name="one_live_registration_per_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.specialist} – {self.event} ({self.state})"
+
+
+class OwnNetworkEvent(ParticipantsByGender):
+    """A networking or exchange event the specialist organised or attended on their own."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="own_events")
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    partners = models.TextField(_("partners"), blank=True)
+    organised = models.BooleanField(_("organised by me"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("own network event")
+        verbose_name_plural = _("own network events")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date}: {self.title}"
+
+
+class Report(models.Model):
+    """An interim report every six months and a final report, with the activity totals."""
+
+    class Kind(models.TextChoices):
+        INTERIM = "interim", _("Interim report")
+        FINAL = "final", _("Final report")
+
+    class State(models.TextChoices):
+        DUE = "due", _("due")
+        SUBMITTED = "submitted", _("submitted")
+        CANCELLED = "cancelled", _("cancelled")
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    due_date = models.DateField(_("due"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DUE)
+    summary = models.TextField(_("summary"), blank=True)
+    results = models.TextField(_("results"), blank=True)
+    challenges = models.TextField(_("challenges"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    totals = models.JSONField(_("activity totals"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pdf = models.FileField(upload_to="report-pdfs/", blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["placement", "due_date"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period_start} – {self.period_end}"
