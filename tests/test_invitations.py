@@ -45,12 +45,15 @@ def test_invitation_mail_goes_out_in_the_chosen_language_with_a_working_link(
     assert eoi.events.filter(kind=Event.Kind.INVITED).exists()
 
 
-def test_invitation_with_bad_address_is_refused(client, eoi, german_contact, partner_municipality):
+def test_invitation_with_bad_address_is_refused_keeping_the_input(client, eoi, german_contact, partner_municipality):
     client.force_login(german_contact)
-    client.post(
+    response = client.post(
         reverse("applications:invite", args=[eoi.pk]),
         {"invite-municipality": partner_municipality.pk, "invite-email": "not an address", "invite-language": "en"},
     )
+    assert response.status_code == 200
+    assert "not an address" in response.content.decode()
+    assert response.context["invitation_form"].errors["email"]
     assert not Invitation.objects.exists()
 
 

@@ -83,7 +83,9 @@ def detail(request, pk):
         "parts": [(part, [(eoi._meta.get_field(f), f) for f in PART_FIELDS[part]]) for part in Part],
         "events": eoi.events.exclude(kind__in=STAFF_ONLY_EVENTS).select_related("actor")[:50],
         "invitations": eoi.invitations.select_related("municipality") if access.can_write else [],
-        "invitation_form": InvitationForm(eoi=eoi, prefix="invite") if access.can_write and eoi.is_editable else None,
+        "invitation_form": (getattr(request, "invitation_form", None) or InvitationForm(eoi=eoi, prefix="invite"))
+        if access.can_write and eoi.is_editable
+        else None,
         "attachments": eoi.attachments.all(),
         "attachment_form": AttachmentForm() if access.can_write and eoi.is_editable else None,
         "documents": eoi.documents.order_by("-requested_at"),

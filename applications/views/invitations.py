@@ -14,6 +14,7 @@ from applications.forms import InvitationForm
 from applications.models import Invitation
 from applications.notifications import INVITATION_SALT
 from applications.permissions import get_eoi_for_user
+from applications.views import eoi as eoi_views
 from partnerships.models import User
 
 
@@ -37,16 +38,9 @@ def invite(request, pk):
         services.invite(eoi, data["municipality"], data["email"], data["name"], data["language"], by=request.user)
         messages.success(request, _("The invitation is on its way to %(email)s.") % {"email": data["email"]})
         return redirect("applications:detail", pk)
-    messages.error(
-        request,
-        _("The invitation could not be sent: %(errors)s")
-        % {
-            "errors": " ".join(
-                f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
-            )
-        },
-    )
-    return redirect("applications:detail", pk)
+    # The detail page again, with the form as it was sent and why it was refused.
+    request.invitation_form = form
+    return eoi_views.detail(request, pk)
 
 
 def _invitation_of(request, pk, invitation_pk):
