@@ -50,3 +50,4 @@ test: system-test $(VENV)/.installed-dev messages lint
 
 bench: $(VENV)/.installed-dev messages
 	$(BIN)/python bench/changelist.py
+	$(BIN)/python bench/matching.py

@@ -180,6 +180,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.digests.send_overdue_digest",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
     },
+    "anonymise-expired-candidates": {
+        "task": "placements.tasks.anonymise_expired_candidates",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "event-reminders": {"task": "placements.tasks.remind_event_participants", "schedule": crontab(minute=15)},
+    "report-reminders": {"task": "placements.tasks.remind_reports", "schedule": crontab(hour=6, minute=45)},
 }
 HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=False)
 
@@ -187,6 +193,7 @@ HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=Fa
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 INVITATION_DAYS = 14
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+CANDIDATE_CONSENT_VERSION = "2026-11"  # the consent text candidates agree to; bump when it changes
 # Days an EOI may stay in a status before it counts as overdue (staff dashboard, daily digest).
 EOI_STATUS_LIMITS = {
     "submitted": 5,

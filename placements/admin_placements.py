@@ -1,1 +1,180 @@
-# Being written.
+"""Placements and the shortlist in the admin.
+
+A placement is created here by programme staff once the contracting is done: the add form offers
+only EOIs in contracting and fills in what the EOI already knows (the selected candidate, the model,
+the partner municipalities as places, the agreed start, the default end); saving creates the
+placement and moves the EOI to `placed` in the same transaction.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from applications import services
+from applications.models import ExpressionOfInterest, Status
+from partnerships.models import Municipality, Side, SpecialistModel
+from placements.admin_placement_actions import PlacementWorkflowAdminMixin
+from placements.models import Candidate, Placement, PlacementStatus, ShortlistEntry
+from placements.reports import schedule_reports
+
+GIZ = "GIZ"
+
+
+def contracting_eois():
+    return ExpressionOfInterest.objects.filter(status=Status.CONTRACTING, placement__isnull=True).select_related(
+        "partnership"
+    )
+
+
+def placement_defaults(eoi):
+    """What the EOI already says about its placement."""
+    terms = eoi.agreed_terms()
+    partners = [p.municipality for p in eoi.participants.select_related("municipality") if p.side == Side.PARTNER]
+    selected = eoi.shortlist.filter(selected=True).select_related("candidate").first()
+    start = terms.start if terms is not None else None
+    employer = ", ".join(m.name for m in partners)
+    if eoi.specialist_model == SpecialistModel.DEVELOPMENT_WORKER:
+        employer = GIZ  # development workers are employed by the GIZ, not by the municipality
+    return {
+        "candidate": selected.candidate if selected else None,
+        "specialist_model": eoi.specialist_model,
+        "places": partners,
+        "employer": employer,
+        "start": start,
+        "end": Placement.default_end(start) if start else None,
+    }
+
+
+class PlacementAddForm(forms.ModelForm):
+    """Only EOIs in contracting; what is left empty is taken from the EOI."""
+
+    class Meta:
+        model = Placement
+        fields = [
+            "eoi",
+            "candidate",
+            "specialist",
+            "specialist_model",
+            "places",
+            "employer",
+            "start",
+            "end",
+            "monthly_top_up",
+            "top_up_currency",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["eoi"].queryset = contracting_eois()
+        self.fields["candidate"].queryset = Candidate.objects.filter(
+            shortlistings__selected=True, shortlistings__eoi__status=Status.CONTRACTING
+        ).distinct()
+        self.fields["places"].queryset = Municipality.objects.exclude(country="DE")
+        for name in ("candidate", "specialist_model", "places", "employer", "start", "end"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Left empty, it is taken from the expression of interest.")
+
+    def clean(self):
+        cleaned = super().clean()
+        eoi = cleaned.get("eoi")
+        if eoi is None:
+            return cleaned
+        for name, value in placement_defaults(eoi).items():
+            if not cleaned.get(name):
+                cleaned[name] = value
+        if cleaned.get("start") and not cleaned.get("end"):
+            cleaned["end"] = Placement.default_end(cleaned["start"])  # two years, the rule
+        for name in ("candidate", "start", "end", "employer"):
+            if not cleaned.get(name):
+                self.add_error(name, _("The expression of interest does not say; please fill this in."))
+        if not cleaned.get("places"):
+            self.add_error("places", _("The expression of interest does not say; please fill this in."))
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
+            self.add_error("end", _("The end must lie after the start."))
+        return cleaned
+
+
+@admin.register(Placement)
+class PlacementAdmin(PlacementWorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ["candidate", "eoi", "specialist_model", "status", "start", "end", "specialist"]
+    list_filter = ["status", "specialist_model"]
+    list_select_related = ["candidate", "eoi__partnership", "specialist"]
+    search_fields = ["candidate__name", "specialist__name", "specialist__email", "employer", "eoi__partnership__name"]
+    autocomplete_fields = ["specialist"]
+    date_hierarchy = "start"
+    fieldsets = [
+        (None, {"fields": ["eoi", "candidate", "specialist", "specialist_model", "status", "workflow_actions"]}),
+        (_("Place and time"), {"fields": ["places", "employer", "start", "end", "end_reason"]}),
+        (_("Pay (staff only)"), {"fields": ["monthly_top_up", "top_up_currency"]}),
+        (None, {"fields": ["created_by", "created_at"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["eoi", "candidate", "specialist", "specialist_model"]}),
+        (_("Place and time"), {"fields": ["places", "employer", "start", "end"]}),
+        (_("Pay (staff only)"), {"fields": ["monthly_top_up", "top_up_currency"]}),
+    ]
+    filter_horizontal = ["places"]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        fixed = [
+            "eoi",
+            "candidate",
+            "specialist_model",
+            "status",
+            "workflow_actions",
+            "end_reason",
+            "created_by",
+            "created_at",
+        ]
+        # Once begun, the dates move only through the workflow (extend, end early), which moves the reports.
+        return fixed if obj.status == PlacementStatus.PLANNED else [*fixed, "start", "end"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = PlacementAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        """`?eoi=<pk>` fills the add form from that EOI, so staff see what will be saved."""
+        initial = super().get_changeform_initial_data(request)
+        eoi = contracting_eois().filter(pk=request.GET.get("eoi") or 0).first()
+        if eoi is not None:
+            defaults = placement_defaults(eoi)
+            initial.update({name: value for name, value in defaults.items() if value not in (None, "", [])})
+            initial["eoi"] = eoi
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            if not change:
+                obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+            if not change:
+                services.transition(obj.eoi, "place", by=request.user)
+            schedule_reports(obj)
+
+
+@admin.register(ShortlistEntry)
+class ShortlistEntryAdmin(admin.ModelAdmin):
+    """Read-only: the shortlist is kept in the portal by recruiters, staff and the municipalities."""
+
+    list_display = ["candidate", "eoi", "decision", "selected", "added_by", "added_at", "decided_by", "decided_at"]
+    list_filter = ["decision", "selected", "eoi__specialist_model"]
+    list_select_related = ["candidate", "eoi__partnership", "added_by", "decided_by"]
+    search_fields = ["candidate__name", "eoi__partnership__name"]
+    date_hierarchy = "added_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -95,8 +95,15 @@ class ShortlistEntry(models.Model):
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="shortlist")
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="shortlistings")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="shortlist",
+        verbose_name=_("expression of interest"),
+    )
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="shortlistings", verbose_name=_("candidate")
+    )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
@@ -154,8 +161,15 @@ class PlacementQuerySet(models.QuerySet):
 class Placement(FSMModelMixin, models.Model):
     """A specialist placed for an EOI, usually for two years."""
 
-    eoi = models.OneToOneField(ExpressionOfInterest, on_delete=models.PROTECT, related_name="placement")
-    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="placements")
+    eoi = models.OneToOneField(
+        ExpressionOfInterest,
+        on_delete=models.PROTECT,
+        related_name="placement",
+        verbose_name=_("expression of interest"),
+    )
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, related_name="placements", verbose_name=_("candidate")
+    )
     specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -256,7 +270,9 @@ class ParticipantsByGender(models.Model):
 class Activity(ParticipantsByGender):
     """One entry in the specialist's activity log."""
 
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="activities")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="activities", verbose_name=_("placement")
+    )
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -308,8 +324,12 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("on the waiting list")
         CANCELLED = "cancelled", _("cancelled")
 
-    event = models.ForeignKey(NetworkEvent, on_delete=models.CASCADE, related_name="registrations")
-    specialist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(
+        NetworkEvent, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("specialist")
+    )
     state = models.CharField(_("state"), max_length=12, choices=State.choices)
     created_at = models.DateTimeField(default=timezone.now)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
@@ -333,7 +353,9 @@ class Registration(models.Model):
 class OwnNetworkEvent(ParticipantsByGender):
     """A networking or exchange event the specialist organised or attended on their own."""
 
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="own_events")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="own_events", verbose_name=_("placement")
+    )
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -362,7 +384,9 @@ class Report(models.Model):
         SUBMITTED = "submitted", _("submitted")
         CANCELLED = "cancelled", _("cancelled")
 
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="reports")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="reports", verbose_name=_("placement")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))

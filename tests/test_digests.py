@@ -159,7 +159,7 @@ def test_beat_schedule_names_registered_tasks_and_reaches_the_database_scheduler
 
     app.loader.import_default_modules()
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert names == {"applications.digests.send_news_digests", "applications.digests.send_overdue_digest"}
+    assert {"applications.digests.send_news_digests", "applications.digests.send_overdue_digest"} <= names
     assert names <= set(app.tasks)
     # The scheduler closes "old" connections, which inside a test's transaction is the test's own.
     monkeypatch.setattr("django_celery_beat.schedulers.close_old_connections", lambda: None)

@@ -1,12 +1,19 @@
 """Every named URL of the portal is listed here with who may open it; a new URL must be added."""
 
+import datetime
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from applications import services
 from applications.models import Status
 from applications.notifications import invitation_token
-from tests.workflow import in_status
+from placements import reports
+from placements.models import Activity, Candidate, NetworkEvent, ShortlistEntry
+from placements.reports import render_report, schedule_reports
+from tests.workflow import in_status, make_placement
 
 PUBLIC = "public"
 
@@ -60,6 +67,31 @@ EXPECTED = {
     "applications:recruitment_list": ("cim_recruiter", nothing),
     "applications:recruitment_detail": ("cim_recruiter", lambda w: {"pk": w["recruiting_eoi"].pk}),
     "applications:vacancy": ("cim_recruiter", lambda w: {"pk": w["recruiting_eoi"].pk}),
+    "placements:candidate_list": ("cim_recruiter", nothing),
+    "placements:candidate_create": ("cim_recruiter", nothing),
+    "placements:candidate_detail": ("cim_recruiter", lambda w: {"pk": w["candidate"].pk}),
+    "placements:candidate_edit": ("cim_recruiter", lambda w: {"pk": w["candidate"].pk}),
+    "placements:candidate_cv": ("cim_recruiter", lambda w: {"pk": w["candidate"].pk}),
+    "placements:candidate_export": ("cim_recruiter", lambda w: {"pk": w["candidate"].pk}),
+    "placements:matches": ("cim_recruiter", lambda w: {"eoi_pk": w["recruiting_eoi"].pk}),
+    "placements:shortlist": ("cim_recruiter", lambda w: {"eoi_pk": w["recruiting_eoi"].pk}),
+    "placements:shortlist_cv": ("cim_recruiter", lambda w: {"entry_pk": w["shortlist_entry"].pk}),
+    "placements:my_placements": ("specialist", nothing),
+    "placements:placement_detail": ("specialist", lambda w: {"pk": w["placement"].pk}),
+    "placements:activity_list": ("specialist", lambda w: {"pk": w["placement"].pk}),
+    "placements:activity_create": ("specialist", lambda w: {"pk": w["placement"].pk}),
+    "placements:activity_edit": (
+        "specialist",
+        lambda w: {"pk": w["placement"].pk, "activity_pk": w["activity"].pk},
+    ),
+    "placements:report_list": ("specialist", lambda w: {"pk": w["placement"].pk}),
+    "placements:report_edit": ("specialist", lambda w: {"pk": w["placement"].pk, "report_pk": w["report"].pk}),
+    "placements:report_pdf": ("specialist", lambda w: {"pk": w["placement"].pk, "report_pk": w["report"].pk}),
+    "placements:event_list": ("specialist", nothing),
+    "placements:event_detail": ("specialist", lambda w: {"pk": w["network_event"].pk}),
+    "placements:event_ics": ("specialist", lambda w: {"pk": w["network_event"].pk}),
+    "placements:own_event_list": ("specialist", lambda w: {"placement_pk": w["placement"].pk}),
+    "placements:own_event_create": ("specialist", lambda w: {"placement_pk": w["placement"].pk}),
 }
 # POST-only endpoints: GET is refused outright.
 POST_ONLY = {
@@ -77,6 +109,13 @@ POST_ONLY = {
     "applications:pdf_request": eoi_pk,
     "applications:terms_agree": lambda w: {"pk": w["eoi"].pk, "number": w["terms"].number},
     "applications:message_post": eoi_pk,
+    "placements:shortlist_add": lambda w: {"eoi_pk": w["recruiting_eoi"].pk},
+    "placements:start_selection": lambda w: {"eoi_pk": w["recruiting_eoi"].pk},
+    "placements:back_to_recruitment": lambda w: {"eoi_pk": w["recruiting_eoi"].pk},
+    "placements:shortlist_decide": lambda w: {"entry_pk": w["shortlist_entry"].pk},
+    "placements:shortlist_select": lambda w: {"entry_pk": w["shortlist_entry"].pk},
+    "placements:event_register": lambda w: {"pk": w["network_event"].pk},
+    "placements:event_cancel": lambda w: {"pk": w["network_event"].pk},
 }
 
 
@@ -91,17 +130,46 @@ def named_urls(resolver=None, namespace=""):
             yield f"{namespace}{entry.name}"
 
 
+def submitted_report(placement, specialist):
+    report = placement.reports.first()
+    reports.submit(report, {"summary": "Summary", "results": "Results"}, by=specialist)
+    render_report(report.pk)
+    return report
+
+
 @pytest.fixture
-def world(eoi_world, partnership, staff, german_contact, partner_contact):
+def world(eoi_world, partnership, staff, german_contact, partner_contact, specialist, cim_recruiter):
     """The EOI world, plus an EOI in the needs dialogue and one in recruitment (integrated: CIM)."""
     municipalities = list(partnership.municipalities.all())
     people = {"staff": staff, "german_contact": german_contact, "partner_contact": partner_contact}
     dialogue = services.start(partnership, municipalities, "local", by=german_contact)
     recruiting = services.start(partnership, municipalities, "integrated", by=german_contact)
+    placed = services.start(partnership, municipalities, "local", by=german_contact)
+    recruiting = in_status(recruiting, Status.RECRUITMENT, **people)
+    placement = make_placement(placed, **people, specialist=specialist)
+    schedule_reports(placement)
+    cv = ContentFile(b"%PDF-1.4 cv", name="cv.pdf")
+    candidate = Candidate.objects.create(name="Eva Europa", nationalities=["DE"], created_by=cim_recruiter, cv=cv)
+    now = timezone.now()
     return {
         **eoi_world,
         "dialogue_eoi": in_status(dialogue, Status.NEEDS_DIALOGUE, **people),
-        "recruiting_eoi": in_status(recruiting, Status.RECRUITMENT, **people),
+        "recruiting_eoi": recruiting,
+        "candidate": candidate,
+        "shortlist_entry": ShortlistEntry.objects.create(eoi=recruiting, candidate=candidate, added_by=staff),
+        "placement": placement,
+        "activity": Activity.objects.create(
+            placement=placement, date=now.date(), title="Workshop", created_by=specialist
+        ),
+        "report": submitted_report(placement, specialist),
+        "network_event": NetworkEvent.objects.create(
+            title="Exchange",
+            starts_at=now + datetime.timedelta(days=30),
+            ends_at=now + datetime.timedelta(days=31),
+            capacity=10,
+            registration_deadline=now + datetime.timedelta(days=20),
+            created_by=staff,
+        ),
     }
 
 

@@ -1,7 +1,10 @@
 """Move an EOI through the workflow in tests, the way the services do it."""
 
+import datetime
+
 from applications import services
 from applications.models import TermsAgreement, TermsOfReference
+from placements.models import Candidate, Placement
 from tests.eoi_content import fill
 
 
@@ -56,10 +59,6 @@ def in_status(eoi, status, *, staff, german_contact, partner_contact):
 
 def make_placement(eoi, *, staff, german_contact, partner_contact, specialist, start=None):
     """An EOI walked to `placed` with a planned placement for `specialist` (status planned)."""
-    import datetime
-
-    from placements.models import Candidate, Placement
-
     eoi = in_status(eoi, "contracting", staff=staff, german_contact=german_contact, partner_contact=partner_contact)
     candidate = Candidate.objects.create(
         name=specialist.name, email=specialist.email, nationalities=["DE"], years_of_experience=5

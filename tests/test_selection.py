@@ -1,0 +1,384 @@
+"""Matches, the shortlist and the municipalities' choice; the placement created in the admin."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from applications import services
+from applications.models import Event, Status
+from placements.models import Candidate, Placement, PlacementStatus, ShortlistEntry
+from tests.workflow import in_status
+
+CV = b"%PDF-1.4 a CV"
+
+
+@pytest.fixture
+def people(staff, german_contact, partner_contact):
+    return {"staff": staff, "german_contact": german_contact, "partner_contact": partner_contact}
+
+
+@pytest.fixture
+def recruiting(eoi, people):
+    """The integrated-model EOI (CIM) in recruitment."""
+    return in_status(eoi, Status.RECRUITMENT, **people)
+
+
+@pytest.fixture
+def local_recruiting(partnership, german_contact, models_open_in_namibia, people):
+    municipalities = list(partnership.municipalities.all())
+    local = services.start(partnership, municipalities, "local", by=german_contact)
+    return in_status(local, Status.RECRUITMENT, **people)
+
+
+def make_candidate(name, nationalities=("DE",), **values):
+    values = {
+        "email": f"{name.lower()}@example.org",
+        "phone": "+49 30 1234567",
+        "date_of_birth": datetime.date(1985, 4, 12),
+        "years_of_experience": 6,
+        "qualification": "Dipl.-Ing. Wasserwirtschaft",
+        "expertise": ["climate"],
+        "languages": [{"language": "en", "level": "C1"}],
+        "available_from": datetime.date(2027, 1, 1),
+        **values,
+    }
+    return Candidate.objects.create(name=name, nationalities=list(nationalities), **values)
+
+
+@pytest.fixture
+def eligible(media):
+    return make_candidate("Greta", cv=ContentFile(CV, name="cv.pdf"), cv_name="Greta-CV.pdf")
+
+
+@pytest.fixture
+def ineligible(db):
+    return make_candidate("Howard", nationalities=["US"])
+
+
+def shortlist(eoi, *candidates, by):
+    return [ShortlistEntry.objects.create(eoi=eoi, candidate=c, added_by=by) for c in candidates]
+
+
+@pytest.fixture
+def selecting(recruiting, eligible, staff):
+    """The integrated EOI in candidate selection, with Greta on its shortlist."""
+    [entry] = shortlist(recruiting, eligible, by=staff)
+    eoi = services.transition(recruiting, "start_candidate_selection", by=staff)
+    return eoi, entry
+
+
+def url(name, obj):
+    return reverse(f"placements:{name}", args=[obj.pk])
+
+
+def english(user):
+    user.preferred_language = "en"
+    user.save()
+    return user
+
+
+# --- matches and the shortlist ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["staff", "cim_recruiter"])
+def test_matches_rank_candidates_with_reasons_and_eligibility(
+    client, personas, recruiting, eligible, ineligible, persona
+):
+    client.force_login(english(personas[persona]))
+    response = client.get(url("matches", recruiting))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Greta" in page and "Howard" in page
+    assert "Expertise: 1 of 2 themes (Climate change)" in page
+    assert "needs an EU or EFTA nationality" in page
+    # The button is there for the eligible candidate only.
+    assert f'name="candidate" value="{eligible.pk}"' in page
+    assert f'name="candidate" value="{ineligible.pk}"' not in page
+    assert "greta@example.org" not in page
+
+
+def test_recruiter_shortlists_an_eligible_candidate(client, cim_recruiter, recruiting, eligible):
+    client.force_login(cim_recruiter)
+    response = client.post(url("shortlist_add", recruiting), {"candidate": eligible.pk})
+    assert response.status_code == 302
+    entry = ShortlistEntry.objects.get(eoi=recruiting)
+    assert (entry.candidate, entry.added_by, entry.decision) == (eligible, cim_recruiter, "pending")
+
+
+def test_the_server_refuses_an_ineligible_candidate_with_the_reason(client, staff, recruiting, ineligible):
+    client.force_login(english(staff))
+    response = client.post(url("shortlist_add", recruiting), {"candidate": ineligible.pk}, follow=True)
+    assert not ShortlistEntry.objects.exists()
+    assert "Howard cannot be shortlisted: needs an EU or EFTA nationality." in response.content.decode()
+
+
+def test_local_model_needs_a_national_of_the_partner_country(client, staff, local_recruiting, eligible):
+    namibian = make_candidate("Ndapewa", nationalities=["NA"])
+    client.force_login(staff)
+    client.post(url("shortlist_add", local_recruiting), {"candidate": eligible.pk})
+    client.post(url("shortlist_add", local_recruiting), {"candidate": namibian.pk})
+    assert [e.candidate for e in local_recruiting.shortlist.all()] == [namibian]
+
+
+def test_staff_hand_the_shortlist_to_the_municipalities(client, staff, recruiting, eligible):
+    shortlist(recruiting, eligible, by=staff)
+    client.force_login(staff)
+    response = client.post(url("start_selection", recruiting))
+    assert response.status_code == 302
+    recruiting.refresh_from_db()
+    assert recruiting.status == Status.CANDIDATE_SELECTION
+    event = recruiting.events.filter(kind=Event.Kind.STATUS_CHANGED).first()
+    assert (event.from_status, event.to_status, event.actor) == ("recruitment", "candidate_selection", staff)
+
+
+def test_an_empty_shortlist_cannot_be_handed_over(client, staff, recruiting):
+    client.force_login(staff)
+    client.post(url("start_selection", recruiting))
+    recruiting.refresh_from_db()
+    assert recruiting.status == Status.RECRUITMENT
+
+
+def test_only_staff_hand_the_shortlist_over_recruiters_see_a_note(client, cim_recruiter, recruiting, eligible, staff):
+    shortlist(recruiting, eligible, by=staff)
+    client.force_login(cim_recruiter)
+    page = client.get(url("matches", recruiting)).content.decode()
+    assert 'id="staff-only-note"' in page and 'id="start-selection"' not in page
+    assert client.post(url("start_selection", recruiting)).status_code == 403
+    recruiting.refresh_from_db()
+    assert recruiting.status == Status.RECRUITMENT
+
+
+# --- the municipalities' choice -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["german_contact", "partner_contact", "viewer", "staff", "cim_recruiter"])
+def test_shortlist_shows_profiles_without_contact_data(client, personas, selecting, persona):
+    eoi, entry = selecting
+    client.force_login(personas[persona])
+    response = client.get(url("shortlist", eoi))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Greta" in page and "Dipl.-Ing. Wasserwirtschaft" in page
+    assert url("shortlist_cv", entry) in page
+    for hidden in ("greta@example.org", "+49 30 1234567", "1985", "12.04"):
+        assert hidden not in page
+
+
+def test_municipalities_do_not_see_the_shortlist_during_recruitment(
+    client, german_contact, recruiting, eligible, staff
+):
+    shortlist(recruiting, eligible, by=staff)
+    client.force_login(german_contact)
+    assert client.get(url("shortlist", recruiting)).status_code == 404
+
+
+def test_cv_download_for_those_who_see_the_shortlist(client, german_contact, selecting):
+    eoi, entry = selecting
+    client.force_login(german_contact)
+    response = client.get(url("shortlist_cv", entry))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == CV
+    assert "Greta-CV.pdf" in response["Content-Disposition"]
+
+
+def test_contact_accepts_a_candidate(client, german_contact, selecting):
+    eoi, entry = selecting
+    client.force_login(german_contact)
+    response = client.post(url("shortlist_decide", entry), {f"entry-{entry.pk}-decision": "accepted"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.decision, entry.decided_by) == ("accepted", german_contact)
+
+
+def test_declining_needs_a_reason_and_keeps_the_input(client, german_contact, selecting, eligible, staff):
+    eoi, entry = selecting
+    client.force_login(english(german_contact))
+    prefix = f"entry-{entry.pk}"
+    response = client.post(url("shortlist_decide", entry), {f"{prefix}-decision": "declined", f"{prefix}-reason": " "})
+    assert response.status_code == 200
+    assert "Please say why you decline this candidate." in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.decision == "pending"
+
+
+def test_all_declined_returns_the_eoi_to_recruitment(client, german_contact, partner_contact, selecting, staff):
+    eoi, greta = selecting
+    other = ShortlistEntry.objects.create(eoi=eoi, candidate=make_candidate("Ida"), added_by=staff)
+    client.force_login(german_contact)
+    for entry in (greta, other):
+        prefix = f"entry-{entry.pk}"
+        data = {f"{prefix}-decision": "declined", f"{prefix}-reason": "Not enough field experience"}
+        assert client.post(url("shortlist_decide", entry), data).status_code == 302
+        eoi.refresh_from_db()
+        assert eoi.status == (Status.CANDIDATE_SELECTION if entry is greta else Status.RECRUITMENT)
+    event = eoi.events.filter(kind=Event.Kind.STATUS_CHANGED).first()
+    assert (event.from_status, event.to_status, event.actor) == ("candidate_selection", "recruitment", german_contact)
+    assert event.note
+
+
+def test_integrated_only_the_partner_municipality_picks(client, german_contact, partner_contact, selecting):
+    eoi, entry = selecting
+    entry.decision = ShortlistEntry.Decision.ACCEPTED
+    entry.save()
+    client.force_login(german_contact)
+    assert 'id="employer-picks"' in client.get(url("shortlist", eoi)).content.decode()
+    assert client.post(url("shortlist_select", entry)).status_code == 403
+    eoi.refresh_from_db()
+    assert eoi.status == Status.CANDIDATE_SELECTION
+
+    client.force_login(partner_contact)
+    assert f'id="select-{entry.pk}"' in client.get(url("shortlist", eoi)).content.decode()
+    assert client.post(url("shortlist_select", entry)).status_code == 302
+    eoi.refresh_from_db()
+    entry.refresh_from_db()
+    assert eoi.status == Status.CONTRACTING and entry.selected
+    event = eoi.events.filter(kind=Event.Kind.STATUS_CHANGED).first()
+    assert (event.from_status, event.to_status, event.actor) == ("candidate_selection", "contracting", partner_contact)
+
+
+def test_local_any_contact_picks(client, german_contact, local_recruiting, staff):
+    namibian = make_candidate("Ndapewa", nationalities=["NA"])
+    [entry] = shortlist(local_recruiting, namibian, by=staff)
+    eoi = services.transition(local_recruiting, "start_candidate_selection", by=staff)
+    entry.decision = ShortlistEntry.Decision.ACCEPTED
+    entry.save()
+    client.force_login(german_contact)
+    assert client.post(url("shortlist_select", entry)).status_code == 302
+    eoi.refresh_from_db()
+    assert eoi.status == Status.CONTRACTING
+
+
+def test_a_pending_candidate_cannot_be_picked(client, partner_contact, selecting):
+    eoi, entry = selecting
+    client.force_login(partner_contact)
+    client.post(url("shortlist_select", entry))
+    eoi.refresh_from_db()
+    entry.refresh_from_db()
+    assert eoi.status == Status.CANDIDATE_SELECTION and not entry.selected
+
+
+@pytest.mark.parametrize("name", ["shortlist_decide", "shortlist_select"])
+def test_viewer_and_recruiter_may_not_decide_or_pick(client, viewer, cim_recruiter, selecting, name):
+    eoi, entry = selecting
+    for person in (viewer, cim_recruiter):
+        client.force_login(person)
+        assert client.post(url(name, entry), {f"entry-{entry.pk}-decision": "accepted"}).status_code == 403
+
+
+def test_staff_send_the_eoi_back_to_recruitment_with_a_reason(client, staff, selecting):
+    eoi, _entry = selecting
+    client.force_login(english(staff))
+    response = client.post(url("back_to_recruitment", eoi), {"comment": ""})
+    assert response.status_code == 200
+    assert "Please give a reason" in response.content.decode()
+    eoi.refresh_from_db()
+    assert eoi.status == Status.CANDIDATE_SELECTION
+    client.post(url("back_to_recruitment", eoi), {"comment": "Nobody suits the post."})
+    eoi.refresh_from_db()
+    assert eoi.status == Status.RECRUITMENT
+    assert eoi.events.first().note == "Nobody suits the post."
+
+
+def test_contacts_may_not_send_it_back(client, german_contact, selecting):
+    eoi, _entry = selecting
+    client.force_login(german_contact)
+    assert client.post(url("back_to_recruitment", eoi), {"comment": "No"}).status_code == 403
+
+
+# --- who gets nothing ---------------------------------------------------------------------------
+
+EOI_URLS = ["matches", "shortlist_add", "start_selection", "shortlist", "back_to_recruitment"]
+ENTRY_URLS = ["shortlist_decide", "shortlist_select", "shortlist_cv"]
+
+
+@pytest.mark.parametrize("name", EOI_URLS + ENTRY_URLS)
+@pytest.mark.parametrize("state", ["recruitment", "selection"])
+def test_outsider_gets_404_everywhere(client, outsider, recruiting, eligible, staff, name, state):
+    [entry] = shortlist(recruiting, eligible, by=staff)
+    if state == "selection":
+        services.transition(recruiting, "start_candidate_selection", by=staff)
+    client.force_login(outsider)
+    target = url(name, entry if name in ENTRY_URLS else recruiting)
+    method = client.get if name in {"matches", "shortlist", "shortlist_cv"} else client.post
+    assert method(target).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["matches", "shortlist", "shortlist_add"])
+def test_giz_recruiter_cannot_see_a_cim_eoi(client, giz_recruiter, recruiting, eligible, staff, name):
+    shortlist(recruiting, eligible, by=staff)
+    client.force_login(giz_recruiter)
+    method = client.post if name == "shortlist_add" else client.get
+    assert method(url(name, recruiting), {"candidate": eligible.pk}).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, selecting):
+    eoi, entry = selecting
+    for target in (url("matches", eoi), url("shortlist", eoi), url("shortlist_cv", entry)):
+        response = client.get(target)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- the placement, created by staff in the admin -----------------------------------------------
+
+
+@pytest.fixture
+def contracting(selecting, partner_contact):
+    eoi, entry = selecting
+    entry.decision = ShortlistEntry.Decision.ACCEPTED
+    entry.save()
+    from placements.selection import select_candidate
+
+    select_candidate(entry, by=partner_contact)
+    eoi.refresh_from_db()
+    terms = eoi.agreed_terms()
+    terms.start = datetime.date(2027, 3, 1)
+    terms.save()
+    return eoi, entry
+
+
+def test_the_add_form_is_prefilled_from_the_eoi(admin_client, contracting):
+    eoi, entry = contracting
+    response = admin_client.get(reverse("admin:placements_placement_add"), {"eoi": eoi.pk})
+    assert response.status_code == 200
+    initial = response.context["adminform"].form.initial
+    assert initial["candidate"] == entry.candidate
+    assert initial["specialist_model"] == "integrated"
+    assert initial["start"] == datetime.date(2027, 3, 1)
+    assert initial["end"] == datetime.date(2029, 2, 28)
+    assert [m.name for m in initial["places"]] == ["Windhoek"]
+
+
+def test_staff_create_the_placement_and_the_eoi_is_placed(client, staff, specialist, contracting):
+    eoi, entry = contracting
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:placements_placement_add"),
+        {"eoi": eoi.pk, "specialist": specialist.pk, "monthly_top_up": "1200.00", "top_up_currency": "NAD"},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    placement = Placement.objects.get(eoi=eoi)
+    assert placement.candidate == entry.candidate
+    assert placement.status == PlacementStatus.PLANNED
+    assert (placement.start, placement.end) == (datetime.date(2027, 3, 1), datetime.date(2029, 2, 28))
+    assert [m.name for m in placement.places.all()] == ["Windhoek"]
+    assert (placement.employer, placement.specialist, placement.created_by) == ("Windhoek", specialist, staff)
+    eoi.refresh_from_db()
+    assert eoi.status == Status.PLACED
+    assert eoi.events.first().actor == staff
+    assert client.get(reverse("admin:placements_placement_change", args=[placement.pk])).status_code == 200
+    assert client.get(reverse("admin:placements_placement_changelist"), {"q": "Greta"}).status_code == 200
+
+
+def test_the_add_form_offers_only_eois_in_contracting(admin_client, recruiting):
+    response = admin_client.get(reverse("admin:placements_placement_add"))
+    assert list(response.context["adminform"].form.fields["eoi"].queryset) == []
+
+
+def test_shortlist_admin_is_read_only(admin_client, selecting):
+    _eoi, entry = selecting
+    response = admin_client.get(reverse("admin:placements_shortlistentry_changelist"), {"decision": "pending"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [entry]
+    assert admin_client.get(reverse("admin:placements_shortlistentry_add")).status_code == 403
