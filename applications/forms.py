@@ -1,16 +1,15 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from applications.language_rows import LanguageRowsMixin
 from applications.models import PART_FIELDS, ExpressionOfInterest, Part
 from applications.services import check_model_open
-from applications.vocabulary import CefrLevel, Sdg, Theme, WorkingLanguage
+from applications.vocabulary import Sdg, Theme
 from partnerships.models import Municipality, SpecialistModel
-
-LANGUAGE_ROWS = 3
 
 
 class StartForm(forms.Form):
@@ -83,7 +82,7 @@ class GermanPartForm(PartForm):
         }
 
 
-class PartnerPartForm(PartForm):
+class PartnerPartForm(LanguageRowsMixin, PartForm):
     part = Part.PARTNER
 
     class Meta(PartForm.Meta):
@@ -98,41 +97,17 @@ class PartnerPartForm(PartForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        saved = self.instance.working_languages or []
-        for row in range(1, LANGUAGE_ROWS + 1):
-            self.fields[f"language_{row}"] = forms.ChoiceField(
-                label=_("Working language %(row)s") % {"row": row},
-                choices=[("", "—"), *WorkingLanguage.choices],
-                required=False,
-            )
-            self.fields[f"level_{row}"] = forms.ChoiceField(
-                label=_("Required level (CEFR)"), choices=[("", "—"), *CefrLevel.choices], required=False
-            )
-            if not self.is_bound and row <= len(saved):
-                self.initial[f"language_{row}"] = saved[row - 1]["language"]
-                self.initial[f"level_{row}"] = saved[row - 1]["level"]
+        self.add_language_rows(self.instance.working_languages)
 
     @property
     def helper(self):
         helper = super().helper
-        rows = [Row(Column(f"language_{row}"), Column(f"level_{row}")) for row in range(1, LANGUAGE_ROWS + 1)]
-        helper.layout = Layout(*self.Meta.fields, Fieldset(_("Working languages"), *rows), "version")
+        helper.layout = Layout(*self.Meta.fields, Fieldset(_("Working languages"), *self.language_layout()), "version")
         return helper
 
     def clean(self):
         cleaned = super().clean()
-        languages = []
-        for row in range(1, LANGUAGE_ROWS + 1):
-            language, level = cleaned.get(f"language_{row}"), cleaned.get(f"level_{row}")
-            if language and not level:
-                self.add_error(f"level_{row}", _("Say which level this language is needed at."))
-            elif level and not language:
-                self.add_error(f"language_{row}", _("Choose the language this level is for."))
-            elif language:
-                languages.append({"language": language, "level": level})
-        if len({row["language"] for row in languages}) < len(languages):
-            self.add_error(None, _("Each working language only once, please."))
-        cleaned["working_languages"] = languages
+        cleaned["working_languages"] = self.clean_language_rows(cleaned)
         return cleaned
 
 

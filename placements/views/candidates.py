@@ -8,7 +8,7 @@ import datetime
 from pathlib import PurePath
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -25,22 +25,26 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
+from applications.language_rows import LanguageRowsMixin
 from applications.models import ExpressionOfInterest
 from applications.recruitment import recruitable_eois
 from applications.uploads import ACCEPT, ALLOWED_LABELS, ALLOWED_TYPES, clean_original_name, detect_type, not_allowed
-from applications.vocabulary import CefrLevel, Theme, WorkingLanguage
+from applications.vocabulary import Theme, WorkingLanguage
 from partnerships.models import Side, SpecialistModel
 from placements import eligibility
 from placements.candidates import CvUpload, cv_member_name, export_data, record_consent, save_candidate
 from placements.models import Candidate
 from placements.permissions import candidates_visible_to, get_candidate_for_user, require_candidate_access
 
-LANGUAGE_ROWS = 3
 PAGE_SIZE = 50
 CONTENT_TYPE_OF_SUFFIX = {suffix: t.content_type for t in ALLOWED_TYPES for suffix in (t.suffix, *t.suffixes)}
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(LanguageRowsMixin, forms.ModelForm):
+    language_label = gettext_lazy("Language %(row)s")
+    level_label = gettext_lazy("Level (CEFR)")
+    missing_level_message = gettext_lazy("Say at which level the candidate speaks this language.")
+
     nationalities = forms.MultipleChoiceField(
         label=gettext_lazy("Nationalities"),
         choices=lambda: list(countries),
@@ -85,7 +89,7 @@ class CandidateForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
-        self._add_language_rows()
+        self.add_language_rows(self.instance.languages)
         eois = recruitable_eois(user)
         if self.instance.applied_for_id:
             eois = eois | ExpressionOfInterest.objects.filter(pk=self.instance.applied_for_id)
@@ -104,27 +108,12 @@ class CandidateForm(forms.ModelForm):
         if not self.is_bound and self.instance.consent_given_at:
             self.initial["consent"] = True
 
-    def _add_language_rows(self):
-        saved = self.instance.languages or []
-        for row in range(1, LANGUAGE_ROWS + 1):
-            self.fields[f"language_{row}"] = forms.ChoiceField(
-                label=_("Language %(row)s") % {"row": row},
-                choices=[("", "—"), *WorkingLanguage.choices],
-                required=False,
-            )
-            self.fields[f"level_{row}"] = forms.ChoiceField(
-                label=_("Level (CEFR)"), choices=[("", "—"), *CefrLevel.choices], required=False
-            )
-            if not self.is_bound and row <= len(saved):
-                self.initial[f"language_{row}"] = saved[row - 1]["language"]
-                self.initial[f"level_{row}"] = saved[row - 1]["level"]
-
     @property
     def helper(self):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
-        rows = [Row(Column(f"language_{row}"), Column(f"level_{row}")) for row in range(1, LANGUAGE_ROWS + 1)]
+        rows = self.language_layout()
         helper.layout = Layout(
             Fieldset(_("Person"), "name", "email", "phone", "nationalities", "date_of_birth"),
             Fieldset(_("Languages"), *rows),
@@ -169,18 +158,7 @@ class CandidateForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        languages = []
-        for row in range(1, LANGUAGE_ROWS + 1):
-            language, level = cleaned.get(f"language_{row}"), cleaned.get(f"level_{row}")
-            if language and not level:
-                self.add_error(f"level_{row}", _("Say at which level the candidate speaks this language."))
-            elif level and not language:
-                self.add_error(f"language_{row}", _("Choose the language this level is for."))
-            elif language:
-                languages.append({"language": language, "level": level})
-        if len({row["language"] for row in languages}) < len(languages):
-            self.add_error(None, _("Each language only once, please."))
-        cleaned["languages"] = languages
+        cleaned["languages"] = self.clean_language_rows(cleaned)
         return cleaned
 
     def save(self, *, by):
