@@ -172,7 +172,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The daily e-mails; the DatabaseScheduler copies these into its table, where staff may change the times.
+# The scheduled jobs (digests, reminders, anonymisation); the DatabaseScheduler copies these into its
+# table, where staff may change the times.
 CELERY_IMPORTS = ["applications.digests"]  # autodiscovery finds only tasks.py modules
 CELERY_BEAT_SCHEDULE = {
     "news-digests": {"task": "applications.digests.send_news_digests", "schedule": crontab(hour=7, minute=0)},
