@@ -4,10 +4,14 @@ import os
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from applications import services
-from applications.models import Attachment, Document, Message
+from applications.models import Attachment, Document, Message, Status
 from partnerships.models import Country, MembershipRole, ModelAvailability, Role, SpecialistModel
+from placements import reports
+from placements.models import Activity, Candidate, NetworkEvent, ShortlistEntry
+from placements.reports import render_report, schedule_reports
 from tests.factories import (
     GermanMunicipalityFactory,
     MembershipFactory,
@@ -15,7 +19,7 @@ from tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
-from tests.workflow import agree_terms
+from tests.workflow import agree_terms, in_status, make_placement
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside live_server; tests only
 
@@ -166,5 +170,48 @@ def eoi_world(eoi, german_contact, partner_municipality, media):
             fingerprint=eoi.fingerprint(),
             state=Document.State.READY,
             file=ContentFile(pdf, name="d.pdf"),
+        ),
+    }
+
+
+def submitted_report(placement, specialist):
+    report = placement.reports.first()
+    reports.submit(report, {"summary": "Summary", "results": "Results"}, by=specialist)
+    render_report(report.pk)
+    return report
+
+
+@pytest.fixture
+def world(eoi_world, partnership, staff, german_contact, partner_contact, specialist, cim_recruiter):
+    """One object of every kind a URL can name: EOIs in draft, dialogue and recruitment, a placement, ..."""
+    municipalities = list(partnership.municipalities.all())
+    people = {"staff": staff, "german_contact": german_contact, "partner_contact": partner_contact}
+    dialogue = services.start(partnership, municipalities, "local", by=german_contact)
+    recruiting = services.start(partnership, municipalities, "integrated", by=german_contact)
+    placed = services.start(partnership, municipalities, "local", by=german_contact)
+    recruiting = in_status(recruiting, Status.RECRUITMENT, **people)
+    placement = make_placement(placed, **people, specialist=specialist)
+    schedule_reports(placement)
+    cv = ContentFile(b"%PDF-1.4 cv", name="cv.pdf")
+    candidate = Candidate.objects.create(name="Eva Europa", nationalities=["DE"], created_by=cim_recruiter, cv=cv)
+    now = timezone.now()
+    return {
+        **eoi_world,
+        "dialogue_eoi": in_status(dialogue, Status.NEEDS_DIALOGUE, **people),
+        "recruiting_eoi": recruiting,
+        "candidate": candidate,
+        "shortlist_entry": ShortlistEntry.objects.create(eoi=recruiting, candidate=candidate, added_by=staff),
+        "placement": placement,
+        "activity": Activity.objects.create(
+            placement=placement, date=now.date(), title="Workshop", created_by=specialist
+        ),
+        "report": submitted_report(placement, specialist),
+        "network_event": NetworkEvent.objects.create(
+            title="Exchange",
+            starts_at=now + datetime.timedelta(days=30),
+            ends_at=now + datetime.timedelta(days=31),
+            capacity=10,
+            registration_deadline=now + datetime.timedelta(days=20),
+            created_by=staff,
         ),
     }

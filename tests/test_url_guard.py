@@ -1,19 +1,9 @@
 """Every named URL of the portal is listed here with who may open it; a new URL must be added."""
 
-import datetime
-
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
-from applications import services
-from applications.models import Status
 from applications.notifications import invitation_token
-from placements import reports
-from placements.models import Activity, Candidate, NetworkEvent, ShortlistEntry
-from placements.reports import render_report, schedule_reports
-from tests.workflow import in_status, make_placement
 
 PUBLIC = "public"
 
@@ -128,49 +118,6 @@ def named_urls(resolver=None, namespace=""):
             yield from named_urls(entry, prefix)
         elif isinstance(entry, URLPattern) and entry.name:
             yield f"{namespace}{entry.name}"
-
-
-def submitted_report(placement, specialist):
-    report = placement.reports.first()
-    reports.submit(report, {"summary": "Summary", "results": "Results"}, by=specialist)
-    render_report(report.pk)
-    return report
-
-
-@pytest.fixture
-def world(eoi_world, partnership, staff, german_contact, partner_contact, specialist, cim_recruiter):
-    """The EOI world, plus an EOI in the needs dialogue and one in recruitment (integrated: CIM)."""
-    municipalities = list(partnership.municipalities.all())
-    people = {"staff": staff, "german_contact": german_contact, "partner_contact": partner_contact}
-    dialogue = services.start(partnership, municipalities, "local", by=german_contact)
-    recruiting = services.start(partnership, municipalities, "integrated", by=german_contact)
-    placed = services.start(partnership, municipalities, "local", by=german_contact)
-    recruiting = in_status(recruiting, Status.RECRUITMENT, **people)
-    placement = make_placement(placed, **people, specialist=specialist)
-    schedule_reports(placement)
-    cv = ContentFile(b"%PDF-1.4 cv", name="cv.pdf")
-    candidate = Candidate.objects.create(name="Eva Europa", nationalities=["DE"], created_by=cim_recruiter, cv=cv)
-    now = timezone.now()
-    return {
-        **eoi_world,
-        "dialogue_eoi": in_status(dialogue, Status.NEEDS_DIALOGUE, **people),
-        "recruiting_eoi": recruiting,
-        "candidate": candidate,
-        "shortlist_entry": ShortlistEntry.objects.create(eoi=recruiting, candidate=candidate, added_by=staff),
-        "placement": placement,
-        "activity": Activity.objects.create(
-            placement=placement, date=now.date(), title="Workshop", created_by=specialist
-        ),
-        "report": submitted_report(placement, specialist),
-        "network_event": NetworkEvent.objects.create(
-            title="Exchange",
-            starts_at=now + datetime.timedelta(days=30),
-            ends_at=now + datetime.timedelta(days=31),
-            capacity=10,
-            registration_deadline=now + datetime.timedelta(days=20),
-            created_by=staff,
-        ),
-    }
 
 
 def test_every_named_url_is_in_the_table():
