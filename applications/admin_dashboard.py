@@ -11,7 +11,7 @@ from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from applications import exports, statistics
 from applications.dossier import DOSSIER_DIR
 from applications.models import Event, ExpressionOfInterest
 from applications.tasks import build_dossier
+from fachkraefte.downloads import private_download
 
 RECENT_DOSSIERS = 10
 
@@ -164,4 +165,4 @@ class DashboardAdminMixin:
         name = PurePosixPath(event.note)
         if name.parent != PurePosixPath(DOSSIER_DIR) or name.suffix != ".zip" or not default_storage.exists(str(name)):
             raise Http404
-        return FileResponse(default_storage.open(str(name), "rb"), as_attachment=True, filename=name.name)
+        return private_download(default_storage.open(str(name), "rb"), name.name, "application/zip")

@@ -433,7 +433,7 @@ def test_export_download(client, staff, cim_recruiter):
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == f'attachment; filename="candidate-{candidate.pk}.zip"'
     assert response["Cache-Control"] == "private, no-store"
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         assert set(archive.namelist()) == {"candidate.json", f"cv/CV {NAME}.pdf"}
 
 

@@ -6,13 +6,13 @@ Attachments are served only through `download`, which checks access; never from 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.permissions import get_eoi_for_user
 from applications.uploads import AttachmentForm, add_attachment, remove_attachment
+from fachkraefte.downloads import private_download
 
 
 def _editable_eoi(user, pk):
@@ -41,16 +41,7 @@ def upload(request, pk):
 def download(request, pk, attachment_pk):
     eoi, _access = get_eoi_for_user(request.user, pk)
     attachment = get_object_or_404(eoi.attachments, pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError) as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(attachment.file, attachment.original_name, attachment.content_type)
 
 
 @login_required

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from applications import dialogue
 from applications.dialogue_forms import TermsForm
 from applications.models import Status, TermsOfReference
 from applications.permissions import get_eoi_for_user
+from fachkraefte.downloads import private_download
 from fachkraefte.pdf import render_pdf
 from partnerships.roles import is_programme_staff
 
@@ -113,11 +113,5 @@ def terms_pdf(request, pk, number):
             "printed_at": timezone.now(),
         }
     pdf = render_pdf("pdf/terms.html", context, language=language)
-    response = FileResponse(
-        io.BytesIO(pdf),
-        as_attachment=True,
-        filename=f"terms-of-reference-{eoi.pk}-v{version.number}-{language}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    filename = f"terms-of-reference-{eoi.pk}-v{version.number}-{language}.pdf"
+    return private_download(io.BytesIO(pdf), filename, "application/pdf")

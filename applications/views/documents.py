@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from applications.documents import request_document
 from applications.models import Document
 from applications.permissions import get_eoi_for_user
+from fachkraefte.downloads import private_download
 
 
 @login_required
@@ -32,14 +33,8 @@ def download(request, pk, document_pk):
     document = get_object_or_404(eoi.documents, pk=document_pk, state=Document.State.READY)
     if not document.file:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"interessensbekundung-{eoi.pk}-{document.language}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    filename = f"interessensbekundung-{eoi.pk}-{document.language}.pdf"
+    return private_download(document.file, filename, "application/pdf")
 
 
 @login_required

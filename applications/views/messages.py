@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applications import messaging
 from applications.permissions import get_eoi_for_user
 from applications.views import eoi as eoi_views
+from fachkraefte.downloads import private_download
 from partnerships.roles import is_programme_staff
 
 
@@ -44,11 +45,4 @@ def message_attachment(request, pk, message_pk):
     message = get_object_or_404(eoi.messages.exclude(attachment=""), pk=message_pk)
     if message.internal and not is_programme_staff(request.user):
         raise Http404
-    try:
-        handle = message.attachment.open("rb")
-    except (FileNotFoundError, ValueError) as missing:
-        raise Http404 from missing
-    response = FileResponse(handle, as_attachment=True, filename=message.attachment_name or None)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(message.attachment, message.attachment_name)

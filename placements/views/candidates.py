@@ -5,6 +5,7 @@ CV and the data export are served only through the views here, never from MEDIA_
 """
 
 import datetime
+import io
 from pathlib import PurePath
 
 from crispy_forms.helper import FormHelper
@@ -16,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -30,6 +31,7 @@ from applications.models import ExpressionOfInterest
 from applications.recruitment import recruitable_eois
 from applications.uploads import ACCEPT, ALLOWED_LABELS, ALLOWED_TYPES, clean_original_name, detect_type, not_allowed
 from applications.vocabulary import Theme, WorkingLanguage
+from fachkraefte.downloads import private_download
 from partnerships.models import Side, SpecialistModel
 from placements import eligibility
 from placements.candidates import CvUpload, cv_member_name, export_data, record_consent, save_candidate
@@ -264,32 +266,20 @@ def candidate_detail(request, pk):
     return render(request, "placements/candidate_detail.html", context)
 
 
-def _private(response):
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def candidate_cv(request, pk):
     candidate = get_candidate_for_user(request.user, pk)
     if not candidate.cv:
         raise Http404
-    try:
-        handle = candidate.cv.open("rb")
-    except (FileNotFoundError, ValueError) as missing:
-        raise Http404 from missing
     filename = cv_member_name(candidate).removeprefix("cv/")
     # The stored name's suffix is the type told from the content at upload.
     content_type = CONTENT_TYPE_OF_SUFFIX.get(PurePath(candidate.cv.name).suffix, "application/octet-stream")
-    return _private(FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type))
+    return private_download(candidate.cv, filename, content_type)
 
 
 @login_required
 @require_GET
 def candidate_export(request, pk):
     candidate = get_candidate_for_user(request.user, pk)
-    response = HttpResponse(export_data(candidate), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="candidate-{candidate.pk}.zip"'
-    return _private(response)
+    return private_download(io.BytesIO(export_data(candidate)), f"candidate-{candidate.pk}.zip", "application/zip")

@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.db.models.functions import TruncQuarter
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.vocabulary import Sdg, Theme
+from fachkraefte.downloads import private_download
 from partnerships.models import Role
 from partnerships.roles import has_role, is_programme_staff
 from placements import reports
@@ -268,4 +269,4 @@ def report_pdf(request, pk, report_pk):
     if not report.pdf:
         raise Http404(_("The PDF is being prepared. Please try again in a minute."))
     filename = f"report-{placement.pk}-{report.period_start.isoformat()}-{report.kind}.pdf"
-    return FileResponse(report.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+    return private_download(report.pdf, filename, "application/pdf")

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from applications.models import Status
 from applications.recruitment import get_recruitable_eoi
 from applications.templatetags.eoi import languages_display
 from applications.vocabulary import Theme
+from fachkraefte.downloads import private_download
 from placements import matching, selection
 from placements.models import RUNNING, Candidate, PlacementStatus, ShortlistEntry
 
@@ -226,14 +227,7 @@ def shortlist_cv(request, entry_pk):
     candidate = entry.candidate
     if not candidate.cv:
         raise Http404
-    try:
-        handle = candidate.cv.open("rb")
-    except (FileNotFoundError, ValueError) as missing:
-        raise Http404 from missing
-    response = FileResponse(handle, as_attachment=True, filename=candidate.cv_name or None)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(candidate.cv, candidate.cv_name)
 
 
 @login_required
