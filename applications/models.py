@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
 
 from applications.vocabulary import Sdg, Theme
 from partnerships.models import (
@@ -175,6 +176,7 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
     shared_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ExpressionOfInterestQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("expression of interest")
@@ -537,6 +539,8 @@ class TermsOfReference(models.Model):
     languages = models.JSONField(_("working languages and required level"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("terms of reference")

@@ -522,3 +522,23 @@ class ModelAvailability(models.Model):
     def __str__(self):
         state = _("open") if self.is_open else _("closed")
         return f"{self.country} – {self.get_model_display()}: {state}"
+
+
+class LoginSession(models.Model):
+    """One signed-in session of a user, so it can be listed and ended: from another session or by staff."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions", verbose_name=_("user")
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
 
 from applications.models import ExpressionOfInterest
 from partnerships.models import Municipality, SpecialistModel
@@ -71,6 +72,8 @@ class Candidate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CandidateQuerySet.as_manager()
+    # Holds personal data too: anonymising a candidate deletes these rows.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("candidate")
@@ -193,6 +196,7 @@ class Placement(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlacementQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[places])
 
     class Meta:
         verbose_name = _("placement")

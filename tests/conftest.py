@@ -4,11 +4,14 @@ import os
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applications import services
 from applications.models import Attachment, Document, Message, Status
 from partnerships.models import Country, MembershipRole, ModelAvailability, Role, SpecialistModel
+from partnerships.two_factor import mark_session_verified, requires_two_factor
 from placements import reports
 from placements.models import Activity, Candidate, NetworkEvent, ShortlistEntry
 from placements.reports import render_report, schedule_reports
@@ -33,6 +36,26 @@ def pytest_configure(config):
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a user by design; the tests do not test PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class PortalClient(Client):
+    """force_login as the login page does it: whoever must use a second factor has used one.
+
+    Pass second_factor=False for the state in between (password given, code not yet).
+    """
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        super().force_login(user, backend)
+        if second_factor and requires_two_factor(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="test phone", defaults={"confirmed": True})
+            session = self.session
+            mark_session_verified(session, device)
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return PortalClient()
 
 
 @pytest.fixture

@@ -1,0 +1,79 @@
+"""What the portal keeps about itself: the e-mail outbox and the security log."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmail(models.Model):
+    """One e-mail, written in the transaction of the change that causes it and sent later by a task.
+
+    The key is the idempotency key: it is the Message-ID, and a message already sent is never sent again.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = models.UUIDField(_("key"), default=uuid.uuid4, unique=True, editable=False)
+    template = models.CharField(_("template"), max_length=100)
+    to = models.JSONField(_("recipients"))
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "created_at"], name="outbox_pending")]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"
+
+
+class AuditEntry(models.Model):
+    """A security-relevant moment: who, when, from where, and what."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("login")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logout")
+        ACCESS_REFUSED = "access_refused", _("access refused")
+        EXPORT = "export", _("export")
+        DOWNLOAD = "download", _("download")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("login name given"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("security log entry")
+        verbose_name_plural = _("security log")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["kind", "at"], name="audit_kind_at")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username or self.user_id or ''} {self.at:%Y-%m-%d %H:%M}"
