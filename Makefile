@@ -2,6 +2,9 @@
 # make test  - set up and run the whole test suite against PostgreSQL and Redis
 # make lint  - ruff and bandit
 # make bench - query counts and timings of the busiest pages with 10 and 1,000 EOIs
+# make storm - 200 submissions and transitions while its own Redis is stopped and its own worker killed twice
+# make backup  - dump the database and MEDIA_ROOT into var/backups/<timestamp>/ (or BACKUP_DIR)
+# make restore BACKUP=var/backups/<timestamp> - restore them into an empty database (FORCE=1 replaces)
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +14,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-su
 	chromium poppler-utils
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/fachkraefte TEST_REDIS_URL=redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench system-run system-test messages
+.PHONY: run test lint bench storm system-run system-test messages backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +54,14 @@ test: system-test $(VENV)/.installed-dev messages lint
 bench: $(VENV)/.installed-dev messages
 	$(BIN)/python bench/changelist.py
 	$(BIN)/python bench/matching.py
+
+storm: $(VENV)/.installed-dev messages
+	./scripts/start-services
+	$(BIN)/python bench/storm.py
+
+backup:
+	./scripts/backup
+
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp> [FORCE=1]" >&2; exit 2; }
+	./scripts/restore "$(BACKUP)" $(if $(FORCE),--force)

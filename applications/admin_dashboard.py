@@ -10,7 +10,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,7 +23,9 @@ from applications import exports, statistics
 from applications.dossier import DOSSIER_DIR
 from applications.models import Event, ExpressionOfInterest
 from applications.tasks import build_dossier
+from fachkraefte import audit
 from fachkraefte.downloads import private_download
+from fachkraefte.tasks import enqueue_on_commit
 
 RECENT_DOSSIERS = 10
 
@@ -134,6 +135,7 @@ class DashboardAdminMixin:
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:applications_expressionofinterest_changelist") + "?e=1")
         content, content_type, extension = exports.export(queryset, format_name)
+        audit.log(audit.Kind.EXPORT, request, detail=f"{format_name}: {request.GET.urlencode()}")
         response = HttpResponse(content, content_type=content_type)
         filename = f"expressions-of-interest-{timezone.localdate():%Y-%m-%d}.{extension}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -151,8 +153,9 @@ class DashboardAdminMixin:
     @admin.action(description=gettext_lazy("Export dossier (ZIP)"))
     def export_dossier(self, request, queryset):
         user_id = request.user.pk
-        for pk in queryset.values_list("pk", flat=True):
-            transaction.on_commit(lambda pk=pk: build_dossier.delay(pk, user_id))
+        for eoi in queryset:
+            audit.log(audit.Kind.EXPORT, request, obj=eoi, detail="dossier")
+            enqueue_on_commit(build_dossier, eoi.pk, user_id)
         self.message_user(
             request,
             _("The dossiers are being prepared; they appear on the dashboard when ready."),
@@ -165,4 +168,5 @@ class DashboardAdminMixin:
         name = PurePosixPath(event.note)
         if name.parent != PurePosixPath(DOSSIER_DIR) or name.suffix != ".zip" or not default_storage.exists(str(name)):
             raise Http404
-        return private_download(default_storage.open(str(name), "rb"), name.name, "application/zip")
+        archive = default_storage.open(str(name), "rb")
+        return private_download(request, event.eoi, archive, name.name, "application/zip")

@@ -8,7 +8,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from applications import dialogue
@@ -51,7 +53,16 @@ class TermsOfReferenceInline(admin.TabularInline):
     model = TermsOfReference
     extra = 0
     can_delete = False
-    fields = ["number", "specialist_model", "duration_months", "start", "created_by", "created_at", "agreement"]
+    fields = [
+        "number",
+        "specialist_model",
+        "duration_months",
+        "start",
+        "created_by",
+        "created_at",
+        "agreement",
+        "recorded_changes",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -84,6 +95,28 @@ class TermsOfReferenceInline(admin.TabularInline):
             reverse("applications:terms_pdf", args=[terms.eoi_id, terms.number]),
             _("PDF"),
         )
+
+    @admin.display(description=_("history"))
+    def recorded_changes(self, terms):
+        """Who saved this version and any later change to it, from the audit history (simple-history)."""
+        records = self._history_of(terms)
+        rows = []
+        for previous, record in zip([None, *records], records, strict=False):
+            changed = ", ".join(record.diff_against(previous).changed_fields) if previous else ""
+            who = record.history_user or _("the system")
+            when = date_format(localtime(record.history_date), "SHORT_DATETIME_FORMAT")
+            rows.append((when, record.get_history_type_display(), who, changed))
+        return format_html_join("", "<div>{} · {} · {} {}</div>", rows)
+
+    def _history_of(self, terms):
+        # Inline instances live for one request: one query for every version of the EOI, not one per version.
+        if getattr(self, "_history_eoi", None) != terms.eoi_id:
+            self._history_eoi = terms.eoi_id
+            self._history = {}
+            records = TermsOfReference.history.filter(eoi_id=terms.eoi_id).select_related("history_user")
+            for record in records.order_by("history_date", "history_id"):
+                self._history.setdefault(record.id, []).append(record)
+        return self._history.get(terms.pk, [])
 
 
 DIALOGUE_INLINES = [MeetingInline, TermsOfReferenceInline]

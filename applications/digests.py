@@ -1,7 +1,7 @@
 """The daily e-mails Celery beat sends (see CELERY_BEAT_SCHEDULE): news digests and the overdue list.
 
-Both are safe to run twice: a news item is marked sent in the same transaction that picks it, and
-the mail goes out only after that commit.
+Both are safe to run twice: a news item is marked sent in the same transaction that picks it and
+writes the e-mail to the outbox.
 """
 
 from celery import shared_task
@@ -13,7 +13,7 @@ from django.utils import timezone
 from applications.models import ExpressionOfInterest, QueuedNotification
 from applications.notifications import absolute, programme_staff
 from applications.statistics import overdue_q
-from fachkraefte.tasks import send_templated_mail
+from fachkraefte.outbox import queue_mail
 from partnerships.models import User
 
 
@@ -44,9 +44,7 @@ def send_news_digest(user_id):
         if not user.is_active or user.email_updates == "none":
             return 0  # they no longer want news: the queue is dropped, not sent later
         context = news_digest_context(user, items)
-        transaction.on_commit(
-            lambda: send_templated_mail.delay("news-digest", [user.email], context, user.preferred_language)
-        )
+        queue_mail("news-digest", [user.email], context, user.preferred_language)
     return 1
 
 
@@ -84,9 +82,10 @@ def send_overdue_digest():
     if not rows:
         return 0
     staff = list(programme_staff())
-    for user in staff:
-        context = {"name": user.name, "count": len(rows), "rows": rows}
-        send_templated_mail.delay("overdue-digest", [user.email], context, user.preferred_language)
+    with transaction.atomic():
+        for user in staff:
+            context = {"name": user.name, "count": len(rows), "rows": rows}
+            queue_mail("overdue-digest", [user.email], context, user.preferred_language)
     return len(staff)
 
 

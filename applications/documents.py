@@ -1,5 +1,7 @@
 """The EOI printed to PDF: one Document per language and state of the content, rendered once."""
 
+import datetime
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -8,6 +10,7 @@ from django.utils import timezone
 from applications.models import PART_FIELDS, Document, Event, ExpressionOfInterest, Part, Participant
 from applications.tasks import render_eoi_pdf
 from fachkraefte.pdf import render_pdf
+from fachkraefte.tasks import enqueue, enqueue_on_commit
 from partnerships.models import Side
 
 PRINCIPLES = ["principle_transparency", "principle_cooperation", "principle_inclusion"]
@@ -24,11 +27,37 @@ def request_document(eoi, language, *, by):
 
     check_language(language)
     with transaction.atomic():
-        document, _created = Document.objects.get_or_create(eoi=eoi, language=language, fingerprint=eoi.fingerprint())
+        [document] = queue_documents(eoi, [language])
         record(eoi, Event.Kind.PDF_REQUESTED, by=by, note=document.get_language_display())
-        if document.state != Document.State.READY:
-            transaction.on_commit(lambda: render_eoi_pdf.delay(eoi.pk, language))
     return document
+
+
+def queue_documents(eoi, languages):
+    """A row per language for the content as it stands (state preparing), rendered after commit.
+
+    The rows are the record of what is still to print: render_missing_pdfs queues again any that the
+    broker never got.
+    """
+    fingerprint = eoi.fingerprint()
+    documents = []
+    for language in languages:
+        document, _created = Document.objects.get_or_create(eoi=eoi, language=language, fingerprint=fingerprint)
+        if document.state != Document.State.READY:
+            enqueue_on_commit(render_eoi_pdf, eoi.pk, language)
+        documents.append(document)
+    return documents
+
+
+def queue_missing_documents(older_than_seconds):
+    """Queue again each PDF still preparing after `older_than_seconds`; returns how many were queued."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    waiting = (
+        Document.objects.filter(state=Document.State.PREPARING, requested_at__lte=cutoff)
+        .values_list("eoi_id", "language")
+        .distinct()
+        .order_by()
+    )
+    return sum(enqueue(render_eoi_pdf, eoi_id, language) for eoi_id, language in waiting)
 
 
 def render_document(eoi_id, language):

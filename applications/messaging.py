@@ -88,7 +88,7 @@ def post_message(eoi, body, *, by, internal=False, upload=None):
             message.save()
             if not internal:
                 record(eoi, Event.Kind.MESSAGE, by=by, note=truncatechars(body, EVENT_NOTE_LENGTH))
-                transaction.on_commit(lambda: notifications.message_posted(message.pk))
+                notifications.message_posted(message.pk)
     except Exception:
         if message.attachment.name:
             message.attachment.delete(save=False)  # no file without its row

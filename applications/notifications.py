@@ -1,4 +1,7 @@
-"""Who is told what about an EOI. Each function takes ids and queues one e-mail per person."""
+"""Who is told what about an EOI. Each function takes ids and writes one e-mail per person to the outbox.
+
+Call them inside the transaction of the change: the e-mails commit, or roll back, with it.
+"""
 
 import html
 
@@ -9,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.models import ExpressionOfInterest, Invitation, Message, QueuedNotification
-from fachkraefte.tasks import send_templated_mail
+from fachkraefte.outbox import queue_mail
 from partnerships.models import MembershipRole, MunicipalityMembership, Role, User
 from partnerships.roles import is_programme_staff
 
@@ -43,7 +46,7 @@ def tell_contacts(eoi, template, *, except_user_id=None, **extra):
             continue
         seen.add(user.pk)
         context = {"name": user.name, "partnership": str(eoi.partnership), "number": eoi.pk, "link": link, **extra}
-        send_templated_mail.delay(template, [user.email], context, user.preferred_language)
+        queue_mail(template, [user.email], context, user.preferred_language)
 
 
 def invitation(invitation_id):
@@ -59,7 +62,7 @@ def invitation(invitation_id):
         "link": link,
         "days": settings.INVITATION_DAYS,
     }
-    send_templated_mail.delay("eoi-invitation", [invitation.email], context, invitation.language)
+    queue_mail("eoi-invitation", [invitation.email], context, invitation.language)
 
 
 def confirmations_voided(eoi_id, by_id):
@@ -113,7 +116,7 @@ def digest_line(template, context, language):
 
 
 def tell_about_news(eoi, user, template, context):
-    """News obeys the user's `email_updates`: now (after commit), kept for the daily digest, or nothing."""
+    """News obeys the user's `email_updates`: now (sent after commit), kept for the daily digest, or nothing."""
     preference = user.email_updates
     if preference == "none":
         return
@@ -121,7 +124,7 @@ def tell_about_news(eoi, user, template, context):
         text = digest_line(template, context, user.preferred_language)
         QueuedNotification.objects.create(user=user, eoi=eoi, text=text)
         return
-    send_templated_mail.delay(template, [user.email], context, user.preferred_language)
+    queue_mail(template, [user.email], context, user.preferred_language)
 
 
 def message_posted(message_id):

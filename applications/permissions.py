@@ -1,9 +1,7 @@
 """The one place that decides who sees and changes an expression of interest."""
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
-
 from applications.models import PART_SIDE, ExpressionOfInterest, Part
+from fachkraefte import audit
 from partnerships.models import MembershipRole
 from partnerships.roles import is_programme_staff
 
@@ -57,9 +55,9 @@ class Access:
 
 
 def get_eoi_for_user(user, pk, *, write=False):
-    """The EOI with the user's access: 404 for outsiders, 403 for members who may only read."""
-    eoi = get_object_or_404(visible_eois(user).with_participants(), pk=pk)
+    """The EOI with the user's access: 404 for outsiders, 403 for members who may only read (both logged)."""
+    eoi = audit.get_visible_or_404(visible_eois(user).with_participants(), pk=pk)
     access = Access(user, eoi)
     if write and not access.can_write:
-        raise PermissionDenied
+        raise audit.refuse(eoi, "read only")
     return eoi, access

@@ -1,4 +1,4 @@
-"""What happens to an expression of interest: each function one transaction, one record, mail after commit."""
+"""What happens to an expression of interest: each function one transaction, one record, its e-mails in the outbox."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from applications import notifications
+from applications.documents import queue_documents
 from applications.models import (
     PART_FIELDS,
     Confirmation,
@@ -19,7 +20,6 @@ from applications.models import (
     Version,
     model_still_open,
 )
-from applications.tasks import render_eoi_pdf
 from partnerships.models import Country, MembershipRole, MunicipalityMembership, Side, SpecialistModel
 
 
@@ -51,7 +51,7 @@ def _change_status(eoi, name, *, by):
 
 
 def transition(eoi, name, *, by, comment=""):
-    """Run one declared transition under a row lock, record who/when/why, tell the parties after commit.
+    """Run one declared transition under a row lock, record who/when/why, write the parties' e-mails.
 
     Two people pressing different buttons at once: the second waits for the lock, then finds the
     status changed and is refused, never silently overwriting the first.
@@ -76,7 +76,7 @@ def transition(eoi, name, *, by, comment=""):
         _change_status(current, name, by=by)
         kind = EVENT_OF_TRANSITION.get(name, Event.Kind.STATUS_CHANGED)
         record(current, kind, by=by, note=comment, from_status=previous, to_status=current.status)
-        transaction.on_commit(lambda: notifications.status_changed(current.pk, previous, comment))
+        notifications.status_changed(current.pk, previous, comment)
     return current
 
 
@@ -142,7 +142,7 @@ def void_confirmations(eoi, *, by):
         return []
     eoi.confirmations.standing().update(voided_at=timezone.now())
     record(eoi, Event.Kind.CONFIRMATIONS_VOIDED, by=by)
-    transaction.on_commit(lambda: notifications.confirmations_voided(eoi.pk, by.pk))
+    notifications.confirmations_voided(eoi.pk, by.pk)
     return voided
 
 
@@ -221,10 +221,8 @@ def submit(eoi, *, by):
         _change_status(current, "submit", by=by)
         keep_version(current, by=by, submitted=True)
         record(current, Event.Kind.SUBMITTED, by=by, from_status=previous, to_status=current.status)
-        languages = current_languages(current)
-        transaction.on_commit(lambda: notifications.submitted(current.pk))
-        for language in languages:
-            transaction.on_commit(lambda language=language: render_eoi_pdf.delay(current.pk, language))
+        notifications.submitted(current.pk)
+        queue_documents(current, current_languages(current))
     return current
 
 
@@ -248,7 +246,7 @@ def invite(eoi, municipality, email, name, language, *, by):
             eoi=eoi, municipality=municipality, email=email, name=name, language=language, invited_by=by
         )
         record(eoi, Event.Kind.INVITED, by=by, note=f"{email} ({municipality.name})")
-        transaction.on_commit(lambda: notifications.invitation(invitation.pk))
+        notifications.invitation(invitation.pk)
     return invitation
 
 
@@ -257,7 +255,7 @@ def resend_invitation(invitation, *, by):
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])
         record(invitation.eoi, Event.Kind.INVITATION_RESENT, by=by, note=invitation.email)
-        transaction.on_commit(lambda: notifications.invitation(invitation.pk))
+        notifications.invitation(invitation.pk)
 
 
 def revoke_invitation(invitation, *, by):

@@ -1,6 +1,5 @@
-"""The one way the portal writes e-mail: a template name, recipients, a context, a language."""
+"""Rendering the portal's e-mails: a template name, a context, a language. The outbox (outbox.py) sends them."""
 
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -12,10 +11,3 @@ def render_mail_template(template, context, language):
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     return " ".join(subject.split()), text, html
-
-
-def send_mail_template(template, *, to, context, language):
-    subject, text, html = render_mail_template(template, context, language)
-    message = EmailMultiAlternatives(subject, text, to=list(to))
-    message.attach_alternative(html, "text/html")
-    message.send()

@@ -68,9 +68,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fachkraefte.input_guard.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "partnerships.middleware.SecondFactorMiddleware",  # the code before anything else; staff session limits
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "partnerships.middleware.PreferredLanguageMiddleware",
@@ -204,6 +206,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "event-reminders": {"task": "placements.tasks.remind_event_participants", "schedule": crontab(minute=15)},
     "report-reminders": {"task": "placements.tasks.remind_reports", "schedule": crontab(hour=6, minute=45)},
+    "send-pending-mail": {"task": "fachkraefte.tasks.send_pending_mail", "schedule": crontab()},
+    "render-missing-pdfs": {"task": "fachkraefte.tasks.render_missing_pdfs", "schedule": crontab(minute="*/10")},
+}
+# visibility_timeout: Redis gives a task that a worker took but never acknowledged (killed mid-task) to
+# another worker after this many seconds. max_retries 0 and the connect timeout: publishing to a Redis that
+# is down fails at once instead of blocking the request (the outbox and the periodic tasks catch up).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "max_retries": 0,
+    "socket_connect_timeout": 3,
 }
 HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=False)
 
@@ -235,11 +247,15 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "partnerships.account_views.lockout_response"  # says when to try again; 429
 
 # Two-factor login (TOTP, with single-use recovery codes).
 OTP_TOTP_ISSUER = "Fachkräftefonds"
 
-# Content Security Policy: nothing inline, nothing from elsewhere.
+# Content Security Policy: nothing inline, nothing from elsewhere (tests/test_security_headers.py checks every
+# page). Scripts are files from 'self'; the nonce goes into the header of every portal page (base.html puts it on
+# its scripts) for the rare inline script that must be: `<script nonce="{{ request.csp_nonce }}">`. data: images
+# are Bootstrap's icons drawn from its stylesheet.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp.constants.SELF],
@@ -249,6 +265,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [csp.constants.SELF],
         "connect-src": [csp.constants.SELF],
         "form-action": [csp.constants.SELF],
+        "frame-src": [csp.constants.NONE],
         "object-src": [csp.constants.NONE],
         "base-uri": [csp.constants.NONE],
         "frame-ancestors": [csp.constants.NONE],

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from fachkraefte import views
+from partnerships import account_views
 from partnerships.forms import QueuedPasswordResetForm
 from partnerships.views import set_language
 
@@ -20,9 +21,12 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
+    path("accounts/login/", account_views.PortalLoginView.as_view(), name="login"),
+    path("accounts/password_change/", account_views.password_change, name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("partnerships.urls")),
     path("applications/", include("applications.urls")),
     path("placements/", include("placements.urls")),
+    path("admin/login/", account_views.admin_login),  # no way around the second factor
     path("admin/", admin.site.urls),
 ]

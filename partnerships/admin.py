@@ -12,6 +12,7 @@ from partnerships.ags import GERMAN_STATES
 from partnerships.models import (
     Country,
     JoinRequest,
+    LoginSession,
     ModelAvailability,
     Municipality,
     MunicipalityMembership,
@@ -24,9 +25,23 @@ from partnerships.models import (
 )
 
 
+class LoginSessionInline(admin.TabularInline):
+    """Where the user is signed in. Unticking "active" and saving ends all of these sessions."""
+
+    model = LoginSession
+    fields = ["created_at", "ip_address", "user_agent"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
+    inlines = [LoginSessionInline]
     list_display = ["email", "name", "preferred_language", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "preferred_language"]
     search_fields = ["email", "name"]

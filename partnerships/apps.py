@@ -9,6 +9,9 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Municipalities and partnerships")
 
     def ready(self):
+        from partnerships import signals
         from partnerships.roles import grant_role_permissions
+
+        signals.connect()
 
         post_migrate.connect(grant_role_permissions, dispatch_uid="partnerships.grant_role_permissions")

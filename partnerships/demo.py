@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnerships.models import (
     Country,
@@ -22,10 +23,14 @@ from partnerships.models import (
     SpecialistModel,
     User,
 )
+from partnerships.two_factor import ROLES_THAT_NEED_TWO_FACTORS
 
 DEMO_PARTNERSHIPS = Path(__file__).resolve().parent / "data" / "demo-partnerships.csv"
 # Demo only: seed_demo refuses to run with production settings.
 DEMO_PASSWORD = "demo-Fachkraft-2026"  # noqa: S105  # nosec B105
+# The authenticator key of every demo user who must log in with a second factor (staff, recruiters), hex-encoded
+# as django-otp keeps it: b"demo-fachkraefte-2fa". Demo only, like the password.
+DEMO_TOTP_KEY = "64656d6f2d666163686b7261656674652d326661"
 
 # A few closed cells so the grid shows both states; everything else is open in the demo.
 CLOSED_IN_DEMO = {
@@ -45,6 +50,10 @@ class Persona:
     is_staff: bool = False
     municipality: str = ""
     membership: MembershipRole | None = None
+
+    @property
+    def needs_second_factor(self):
+        return self.is_staff or self.role in ROLES_THAT_NEED_TWO_FACTORS
 
 
 PERSONAS = [
@@ -140,6 +149,10 @@ def seed_persona(persona):
         user.save(update_fields=["password"])
     if persona.role:
         user.groups.add(Group.objects.get(name=persona.role.value))
+    if persona.needs_second_factor:
+        TOTPDevice.objects.get_or_create(
+            user=user, name="demo authenticator", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+        )
     if persona.municipality:
         MunicipalityMembership.objects.get_or_create(
             user=user,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from fachkraefte.tasks import send_templated_mail
+from fachkraefte import outbox
 from partnerships.models import GERMANY, JoinRequest, Municipality, PartnershipKind, User
 
 
@@ -17,15 +17,13 @@ class ProfileForm(forms.ModelForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Password reset whose e-mail is sent by a Celery task, in the user's own language."""
+    """Password reset whose e-mail goes through the outbox, in the user's own language."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         user = context["user"]
         path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
         link = f"{context['protocol']}://{context['domain']}{path}"
-        send_templated_mail.delay(
-            "password-reset", [to_email], {"name": user.name, "link": link}, user.preferred_language
-        )
+        outbox.queue_mail("password-reset", [to_email], {"name": user.name, "link": link}, user.preferred_language)
 
 
 class SignUpForm(BaseUserCreationForm):

@@ -6,7 +6,15 @@ from partnerships.models import Role
 
 # app label -> every permission of that app; "app.codename" -> one permission.
 ROLE_PERMISSIONS = {
-    Role.PROGRAMME_STAFF: ["partnerships", "applications", "placements", "auth.view_group", "django_celery_beat"],
+    Role.PROGRAMME_STAFF: [
+        "partnerships",
+        "applications",
+        "placements",
+        "auth.view_group",
+        "django_celery_beat",
+        "fachkraefte.view_auditentry",
+        "fachkraefte.view_outboundemail",
+    ],
     Role.CIM_RECRUITER: [],
     Role.GIZ_RECRUITER: [],
     Role.SPECIALIST: [],

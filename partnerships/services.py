@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from fachkraefte.tasks import send_templated_mail
+from fachkraefte import outbox
 from partnerships.models import (
     JoinRequest,
     JoinRequestStatus,
@@ -40,9 +40,9 @@ class VerificationFailed(Exception):
 
 
 def queue_mail(template, user, context):
-    """Send `template` to `user` in their language once the surrounding transaction has committed.
+    """Write `template` for `user` in their language to the outbox, in the surrounding transaction.
 
-    The task takes JSON only: objects and lazy labels in `context` become text in the recipient's language.
+    Lazy labels and objects in `context` become text in the recipient's language.
     """
     with translation.override(user.preferred_language):
         context = {
@@ -52,7 +52,7 @@ def queue_mail(template, user, context):
                 for key, value in context.items()
             },
         }
-    transaction.on_commit(lambda: send_templated_mail.delay(template, [user.email], context, user.preferred_language))
+    outbox.queue_mail(template, [user.email], context, user.preferred_language)
 
 
 # Sign-up and e-mail verification

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from partnerships import views
+from partnerships import account_views, views
 
 app_name = "partnerships"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", account_views.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("two-factor/turn-off/", account_views.two_factor_disable, name="two_factor_disable"),
+    path("confirm-password/", account_views.confirm_password, name="confirm_password"),
+    path("email/", account_views.email_change, name="email_change"),
+    path("email/confirm/<str:token>/", account_views.email_change_confirm, name="email_change_confirm"),
+    path("sessions/end-others/", account_views.end_other_sessions, name="end_other_sessions"),
     path("signup/", views.signup, name="signup"),
     path("signup/check-your-inbox/", views.verification_sent, name="verification_sent"),
     path("signup/confirm/<str:token>/", views.verify_email, name="verify_email"),

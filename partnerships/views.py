@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_fsm import TransitionNotAllowed
 
-from partnerships import services
+from partnerships import account_views, services
 from partnerships.forms import (
     JoinRequestForm,
     MunicipalitySearchForm,
@@ -33,7 +33,8 @@ def profile(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("partnerships:profile")
     memberships = request.user.memberships.select_related("municipality")
-    return render(request, "partnerships/profile.html", {"form": form, "memberships": memberships})
+    context = {"form": form, "memberships": memberships, **account_views.security_context(request)}
+    return render(request, "partnerships/profile.html", context)
 
 
 @require_POST

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
 from applications.vocabulary import Theme
+from fachkraefte import audit
+from fachkraefte.admin import HistoryAdmin
 from placements.candidates import anonymise, export_data, save_candidate
 from placements.models import Candidate
 
@@ -69,7 +71,7 @@ class AnonymisedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(HistoryAdmin):
     form = CandidateAdminForm
     list_display = (
         "__str__",
@@ -135,4 +137,5 @@ class CandidateAdmin(admin.ModelAdmin):
         response = HttpResponse(export_data(candidate), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="candidate-{candidate.pk}.zip"'
         response["Cache-Control"] = "private, no-store"
+        audit.log(audit.Kind.EXPORT, request, obj=candidate, detail=f"candidate-{candidate.pk}.zip")
         return response

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import services
 from applications.models import ExpressionOfInterest, Status
+from fachkraefte.admin import HistoryAdmin
 from partnerships.models import Municipality, Side, SpecialistModel
 from placements.admin_placement_actions import PlacementWorkflowAdminMixin
 from placements.models import Candidate, Placement, PlacementStatus, ShortlistEntry
@@ -96,7 +97,7 @@ class PlacementAddForm(forms.ModelForm):
 
 
 @admin.register(Placement)
-class PlacementAdmin(PlacementWorkflowAdminMixin, admin.ModelAdmin):
+class PlacementAdmin(PlacementWorkflowAdminMixin, HistoryAdmin):
     list_display = ["candidate", "eoi", "specialist_model", "status", "start", "end", "specialist"]
     list_filter = ["status", "specialist_model"]
     list_select_related = ["candidate", "eoi__partnership", "specialist"]

@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from applications.models import Event, Status
+from fachkraefte.history import forget_history
 from placements.models import Candidate, add_months
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def save_candidate(candidate, *, by, cv=None):
     if candidate.pk is None and candidate.created_by_id is None:
         candidate.created_by = by
     candidate.retention_until = retention_deadline(candidate)
+    candidate._history_user = by  # the history's author also when no request is being answered
     old_cv = candidate.cv.name if cv else ""
     try:
         with transaction.atomic():
@@ -115,11 +117,20 @@ def set_due_deadlines():
         .select_related("applied_for")
     )
     changed = 0
-    for candidate in open_deadline:
-        deadline = retention_deadline(candidate)
-        if deadline:
-            Candidate.objects.filter(pk=candidate.pk, retention_until__isnull=True).update(retention_until=deadline)
-            changed += 1
+    for pk in open_deadline.values_list("pk", flat=True):
+        # Saved, not update()d, so the history keeps the change; under the row lock, so a deadline
+        # set meanwhile (the profile saved, an anonymisation) is left as it is.
+        with transaction.atomic():
+            candidate = (
+                Candidate.objects.select_for_update()
+                .filter(pk=pk, retention_until__isnull=True, anonymised_at__isnull=True)
+                .first()
+            )
+            deadline = retention_deadline(candidate) if candidate else None
+            if deadline:
+                candidate.retention_until = deadline
+                candidate.save(update_fields=["retention_until"])
+                changed += 1
     return changed
 
 
@@ -159,6 +170,9 @@ def anonymise(candidate, *, by):
             setattr(candidate, field, value)
         candidate.cv = ""
         candidate.anonymised_at = timezone.now()
+        # Every earlier version holds the personal data; the one row left says who anonymised when.
+        forget_history(candidate)
+        candidate._history_user = by
         candidate.save()
         # Municipalities' reasons for accepting or declining speak about the person.
         candidate.shortlistings.exclude(reason="").update(reason="")

@@ -7,7 +7,6 @@ cancel at once.
 
 import datetime
 import zoneinfo
-from functools import partial
 from urllib.parse import urlsplit
 
 import icalendar
@@ -19,7 +18,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from fachkraefte.tasks import send_templated_mail
+from fachkraefte.outbox import queue_mail
 from partnerships.models import Role
 from partnerships.roles import has_role, is_programme_staff
 from placements.models import NetworkEvent, Registration
@@ -131,7 +130,7 @@ def fill_free_places(event):
     for registration in waiting[: max(event.capacity - registered, 0)]:
         registration.state = State.REGISTERED
         registration.save(update_fields=["state"])
-        transaction.on_commit(partial(tell_promoted, registration.pk))
+        tell_promoted(registration.pk)
         promoted.append(registration)
     return promoted
 
@@ -159,7 +158,7 @@ def tell_promoted(registration_id):
     if registration.state != State.REGISTERED or not user.is_active:
         return
     context = mail_context(registration.event, user)
-    send_templated_mail.delay("event-promoted", [user.email], context, user.preferred_language)
+    queue_mail("event-promoted", [user.email], context, user.preferred_language)
 
 
 def events_due_for_reminder(now=None):
@@ -191,9 +190,7 @@ def remind(event_id):
         users = [registration.specialist for registration in participants.select_related("specialist")]
         for user in users:
             context = mail_context(event, user)
-            transaction.on_commit(
-                partial(send_templated_mail.delay, "event-reminder", [user.email], context, user.preferred_language)
-            )
+            queue_mail("event-reminder", [user.email], context, user.preferred_language)
     return len(users)
 
 

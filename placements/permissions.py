@@ -2,10 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 
 from applications.models import CHANNEL_OF_MODEL
 from applications.recruitment import can_recruit, channel_for
+from fachkraefte import audit
 from partnerships.roles import is_programme_staff
 from placements.models import Candidate
 
@@ -28,8 +28,8 @@ def require_candidate_access(user):
 
 
 def get_candidate_for_user(user, pk, write=False):
-    """The candidate, or 404 for everybody who may not see them; 403 for writing to an anonymised one."""
-    candidate = get_object_or_404(candidates_visible_to(user).select_related("applied_for"), pk=pk)
+    """The candidate, or 404 for everybody who may not see them; 403 for writing to an anonymised one (both logged)."""
+    candidate = audit.get_visible_or_404(candidates_visible_to(user).select_related("applied_for"), pk=pk)
     if write and candidate.anonymised_at:
-        raise PermissionDenied
+        raise audit.refuse(candidate, "anonymised")
     return candidate

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from fachkraefte.outbox import queue_mail
 from fachkraefte.pdf import render_pdf
-from fachkraefte.tasks import send_templated_mail
+from fachkraefte.tasks import enqueue, enqueue_on_commit
 from placements.models import Activity, Placement, PlacementEvent, PlacementStatus, Report, add_months
 from placements.tasks import render_report_pdf
 
@@ -175,7 +176,7 @@ def submit(report, values, *, by):
         current.submitted_by = by
         current.save()
         PlacementEvent.objects.create(placement=current.placement, kind="report_submitted", actor=by, note=str(current))
-        transaction.on_commit(lambda: render_report_pdf.delay(current.pk))
+        enqueue_on_commit(render_report_pdf, current.pk)
     return current
 
 
@@ -205,6 +206,13 @@ def render_pdf_bytes(report, placement, language):
     )
     context = {"report": report, "placement": placement, "totals": report.totals, "activities": activities}
     return render_pdf("pdf/report.html", context, language=language)
+
+
+def queue_missing_report_pdfs(older_than_seconds):
+    """Queue again the PDF of each report submitted `older_than_seconds` ago and not yet printed."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    waiting = Report.objects.filter(state=Report.State.SUBMITTED, pdf="", submitted_at__lte=cutoff)
+    return sum(enqueue(render_report_pdf, pk) for pk in waiting.values_list("pk", flat=True))
 
 
 # --- reminders -----------------------------------------------------------------------------------------
@@ -240,7 +248,7 @@ def send_report_reminders(now=None):
             report.last_reminded_at = now
             report.save(update_fields=["last_reminded_at"])
             PlacementEvent.objects.create(placement=report.placement, kind="report_reminded", note=str(report))
-            transaction.on_commit(lambda report=report, today=today: queue_reminder(report, today))
+            queue_reminder(report, today)
             sent += 1
     return sent
 
@@ -259,4 +267,4 @@ def queue_reminder(report, today):
             "link": settings.PORTAL_URL.rstrip("/")
             + reverse("placements:report_edit", args=[report.placement_id, report.pk]),
         }
-    send_templated_mail.delay("report-reminder", [specialist.email], context, language)
+    queue_mail("report-reminder", [specialist.email], context, language)

@@ -186,5 +186,5 @@ def _run(eoi, name, *, by, comment):
     eoi.status_changed_at = timezone.now()
     eoi.save()
     record(eoi, Event.Kind.STATUS_CHANGED, by=by, note=comment, from_status=previous, to_status=eoi.status)
-    transaction.on_commit(lambda: notifications.status_changed(eoi.pk, previous, comment))
+    notifications.status_changed(eoi.pk, previous, comment)
     return eoi

@@ -59,6 +59,14 @@ def client():
 
 
 @pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, with the second factor the admin now asks for."""
+    client = PortalClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def german_municipality(db):
     return GermanMunicipalityFactory(name="Berlin", ags="11000000")
 

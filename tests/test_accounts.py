@@ -1,9 +1,12 @@
 import re
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.urls import reverse
 
+from fachkraefte.models import OutboundEmail
+from partnerships import account_views
+from partnerships.account_views import EMAIL_CHANGE_SALT
 from partnerships.models import User
 from tests.factories import PASSWORD, UserFactory
 
@@ -32,9 +35,10 @@ def test_logout_is_a_post_and_ends_the_session(client, german_contact):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_mail_goes_out_in_the_users_language_and_works(client, db):
+def test_password_reset_mail_goes_out_in_the_users_language_and_works(client, db, django_capture_on_commit_callbacks):
     UserFactory(email="marie@example.org", name="Marie", preferred_language="fr")
-    response = client.post(reverse("password_reset"), {"email": "marie@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "marie@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -60,11 +64,9 @@ def test_password_reset_for_unknown_address_sends_nothing_and_reveals_nothing(cl
 def test_short_or_common_passwords_are_refused(client, db):
     user = UserFactory()
     client.force_login(user)
+    client.post(reverse("partnerships:confirm_password"), {"password": PASSWORD})
     for weak in ["short1", "password123"]:
-        response = client.post(
-            reverse("password_change"),
-            {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
-        )
+        response = client.post(reverse("password_change"), {"new_password1": weak, "new_password2": weak})
         assert response.status_code == 200
         assert response.context["form"].errors["new_password2"]
     user.refresh_from_db()
@@ -123,3 +125,93 @@ def test_switcher_refuses_unknown_languages(client, german_contact):
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
     german_contact.refresh_from_db()
     assert german_contact.preferred_language == "de"
+
+
+# Changing the e-mail address
+
+
+def ask_for_new_address(client, user, email, django_capture_on_commit_callbacks, **data):
+    client.force_login(user)
+    client.post(reverse("partnerships:confirm_password"), {"password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("partnerships:email_change"), {"email": email, **data})
+
+
+def link_in(message):
+    return re.search(r"http://testserver(\S+)", message.body).group(1)
+
+
+def test_email_change_asks_for_the_password_first(client, german_contact):
+    client.force_login(german_contact)
+    response = client.get(reverse("partnerships:email_change"))
+    assert response["Location"].startswith(reverse("partnerships:confirm_password"))
+    response = client.post(reverse("partnerships:email_change"), {"email": "new@example.org"})
+    assert response["Location"].startswith(reverse("partnerships:confirm_password"))
+    assert not OutboundEmail.objects.exists()
+
+
+def test_email_change_sends_a_link_to_the_new_address_that_changes_it(
+    client, german_contact, django_capture_on_commit_callbacks
+):
+    old = german_contact.email
+    response = ask_for_new_address(client, german_contact, "karin.neu@example.org", django_capture_on_commit_callbacks)
+    assert response["Location"] == reverse("partnerships:profile")
+    german_contact.refresh_from_db()
+    assert german_contact.email == old  # not before the link is opened
+    [message] = mail.outbox
+    assert message.to == ["karin.neu@example.org"]
+    link = link_in(message)
+    assert client.get(link).status_code == 200  # a page with a button: GET changes nothing
+    german_contact.refresh_from_db()
+    assert german_contact.email == old
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link)
+    assert response["Location"] == reverse("partnerships:profile")
+    german_contact.refresh_from_db()
+    assert german_contact.email == "karin.neu@example.org"
+    assert mail.outbox[-1].to == [old]  # the old address hears of it
+    assert client.post(link).context["reason"] == "used"  # once only
+
+
+def test_email_change_refuses_a_taken_or_the_same_address(
+    client, german_contact, viewer, django_capture_on_commit_callbacks
+):
+    response = ask_for_new_address(client, german_contact, viewer.email.upper(), django_capture_on_commit_callbacks)
+    assert response.status_code == 200 and response.context["form"].errors["email"]
+    assert viewer.email.upper() in response.content.decode()
+    response = client.post(reverse("partnerships:email_change"), {"email": german_contact.email})
+    assert response.context["form"].errors["email"]
+    assert not OutboundEmail.objects.exists()
+
+
+def test_email_change_link_fails_when_the_address_was_taken_meanwhile(
+    client, german_contact, django_capture_on_commit_callbacks
+):
+    ask_for_new_address(client, german_contact, "wanted@example.org", django_capture_on_commit_callbacks)
+    link = link_in(mail.outbox[0])
+    UserFactory(email="wanted@example.org")
+    assert client.post(link).context["reason"] == "taken"
+    german_contact.refresh_from_db()
+    assert german_contact.email != "wanted@example.org"
+
+
+def test_email_change_link_that_was_tampered_with_or_expired_does_nothing(client, german_contact, monkeypatch):
+    data = {"user": german_contact.pk, "old": german_contact.email, "new": "x@example.org"}
+    forged = reverse("partnerships:email_change_confirm", args=[signing.dumps(data, salt="other")])
+    assert client.post(forged).context["reason"] == "invalid"
+    genuine = reverse("partnerships:email_change_confirm", args=[signing.dumps(data, salt=EMAIL_CHANGE_SALT)])
+    monkeypatch.setattr(account_views, "EMAIL_CHANGE_MAX_AGE", -1)  # as if three days had passed
+    assert client.post(genuine).context["reason"] == "expired"
+    german_contact.refresh_from_db()
+    assert german_contact.email != "x@example.org"
+
+
+def test_email_change_can_end_the_other_sessions(client, german_contact, django_capture_on_commit_callbacks):
+    phone = type(client)()
+    phone.post(reverse("login"), {"username": german_contact.email, "password": PASSWORD})
+    assert phone.get(reverse("partnerships:profile")).status_code == 200
+    ask_for_new_address(
+        client, german_contact, "neu@example.org", django_capture_on_commit_callbacks, end_other_sessions="on"
+    )
+    assert phone.get(reverse("partnerships:profile")).status_code == 302
+    assert client.get(reverse("partnerships:profile")).status_code == 200

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_url_guard import EXPECTED, POST_ONLY
+from tests.test_url_guard import EXPECTED, POST_ONLY, sign_in
 
 
 @pytest.mark.parametrize("name", sorted(n for n in POST_ONLY if n != "set_language"))
@@ -23,7 +23,7 @@ def test_language_switch_needs_the_token_too(db):
 @pytest.mark.parametrize("name", sorted(n for n, (persona, _) in EXPECTED.items() if persona != "public"))
 def test_pages_of_signed_in_users_are_not_stored(client, personas, world, name):
     persona, kwargs = EXPECTED[name]
-    client.force_login(personas[persona])
+    sign_in(client, personas, persona)
     response = client.get(reverse(name, kwargs=kwargs(world)))
     assert "no-store" in response["Cache-Control"]
 

@@ -120,11 +120,14 @@ def overdue_world(partnership, german_contact, models_open_in_namibia):
     }
 
 
-def test_overdue_digest_lists_each_overdue_eoi_with_its_numbers_for_each_staff_member(overdue_world, staff):
+def test_overdue_digest_lists_each_overdue_eoi_with_its_numbers_for_each_staff_member(
+    overdue_world, staff, django_capture_on_commit_callbacks
+):
     english_staff = UserFactory(preferred_language="en", roles=[Role.PROGRAMME_STAFF])
     not_staff = UserFactory(is_staff=True)
     limits = settings.EOI_STATUS_LIMITS
-    assert send_overdue_digest() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_overdue_digest() == 2
     by_address = {m.to[0]: m for m in mail.outbox}
     assert sorted(by_address) == sorted([staff.email, english_staff.email])
     assert not_staff.email not in by_address

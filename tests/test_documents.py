@@ -180,7 +180,7 @@ def test_request_document_records_and_queues_after_commit(
     printed_eoi, viewer, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(render_eoi_pdf, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(render_eoi_pdf, "apply_async", lambda args, **options: queued.append(tuple(args)))
 
     with django_capture_on_commit_callbacks(execute=True):
         document = request_document(printed_eoi, "fr", by=viewer)

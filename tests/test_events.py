@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from fachkraefte.models import OutboundEmail
 from partnerships.models import Role
 from placements import events
 from placements.models import NetworkEvent, OwnNetworkEvent, Registration
@@ -218,18 +219,16 @@ def test_reminder_is_sent_once_to_the_registered_only(staff, mailoutbox, django_
     assert soon.reminder_sent_at is not None
 
 
-def test_reminder_speaks_the_participants_language(staff, monkeypatch, django_capture_on_commit_callbacks):
+def test_reminder_speaks_the_participants_language(staff):
     soon = make_event(staff, starts_in=datetime.timedelta(days=1))
     german, french = specialists(2)
     french.preferred_language = "fr"
     french.save()
     events.register(soon, german)
     events.register(soon, french)
-    sent = []
-    monkeypatch.setattr(events.send_templated_mail, "delay", lambda *args: sent.append(args))
-    with django_capture_on_commit_callbacks(execute=True):
-        events.send_due_reminders()
-    assert sorted((a[0], a[1][0], a[3]) for a in sent) == sorted(
+    events.send_due_reminders()
+    written = OutboundEmail.objects.filter(template="event-reminder")
+    assert sorted((e.template, e.to[0], e.language) for e in written) == sorted(
         [("event-reminder", german.email, "de"), ("event-reminder", french.email, "fr")]
     )
 

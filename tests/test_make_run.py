@@ -1,24 +1,41 @@
-"""The `make run` path on the embedded default: migrate, seed twice, then the pages render."""
+"""The `make run` path on the embedded default: migrate, seed twice, then the pages render, and the demo staff
+user logs in through the form with the printed password and a code from the printed authenticator key."""
 
-from tests.subprocess_env import run_python
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.subprocess_env import STRONG_SECRET, run_manage, run_python
 
 SCRIPT = """
+import base64, io, re
 import django
 django.setup()
 from django.core.management import call_command
 from django.test import Client
 from django.apps import apps
+from django_otp.oath import totp
 
 call_command("migrate", verbosity=0)
-call_command("seed_demo", verbosity=0)
+printed = io.StringIO()
+call_command("seed_demo", verbosity=0, stdout=printed)
 counts = {m._meta.label: m.objects.count() for m in apps.get_app_config("partnerships").get_models()}
-call_command("seed_demo", verbosity=0)
+call_command("seed_demo", verbosity=0, stdout=io.StringIO())
 again = {m._meta.label: m.objects.count() for m in apps.get_app_config("partnerships").get_models()}
 print("IDEMPOTENT", counts == again)
 print("PARTNERSHIPS", counts["partnerships.Partnership"], "USERS", counts["partnerships.User"])
+output = printed.getvalue()
+password = re.search(r"password: (\\S+)", output).group(1)
+secret = re.search(r"secret: ([A-Z2-7]+)", output).group(1)
+print("URI", "otpauth://totp/" in output and f"secret={secret}" in output)
 client = Client()
 print("HOME", client.get("/").status_code, "ADMIN_LOGIN", client.get("/admin/login/").status_code)
-print("LOGIN", client.login(username="staff@skew.example", password="demo-Fachkraft-2026"))
+response = client.post("/accounts/login/?next=/admin/partnerships/country/",
+                       {"username": "staff@skew.example", "password": password})
+print("PASSWORD", response.status_code, response["Location"].split("?")[0])
+print("BEFORE_CODE", client.get("/admin/partnerships/country/").status_code)
+code = f"{totp(base64.b32decode(secret)):06d}"
+response = client.post(response["Location"], {"code": code})
+print("CODE", response.status_code, response["Location"])
 print("ADMIN", client.get("/admin/partnerships/country/").status_code)
 """
 
@@ -27,10 +44,33 @@ def test_migrate_and_seed_twice_on_fresh_sqlite_then_pages_render(tmp_path):
     database = tmp_path / "fresh.sqlite3"
     result = run_python(SCRIPT, DATABASE_URL=f"sqlite:///{database}")
     assert result.returncode == 0, result.stderr
-    keys = {"IDEMPOTENT", "PARTNERSHIPS", "HOME", "LOGIN", "ADMIN"}
+    keys = {"IDEMPOTENT", "PARTNERSHIPS", "URI", "HOME", "PASSWORD", "BEFORE_CODE", "CODE", "ADMIN"}
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line.split(" ", 1)[0] in keys)
     assert lines["IDEMPOTENT"] == "True"
     assert lines["PARTNERSHIPS"] == "12 USERS 9"
-    assert lines["HOME"] == "200 ADMIN_LOGIN 200"
-    assert lines["LOGIN"] == "True"
+    assert lines["URI"] == "True"
+    assert lines["HOME"] == "200 ADMIN_LOGIN 302"  # the admin's login sends to the portal's
+    assert lines["PASSWORD"] == "302 /accounts/two-factor/"
+    assert lines["BEFORE_CODE"] == "302"
+    assert lines["CODE"] == "302 /admin/partnerships/country/"
     assert lines["ADMIN"] == "200"
+
+
+def test_seed_demo_refuses_to_run_in_production(tmp_path):
+    database = tmp_path / "production.sqlite3"
+    result = run_manage(
+        "seed_demo",
+        DATABASE_URL=f"sqlite:///{database}",
+        DJANGO_ENV="production",
+        SECRET_KEY=STRONG_SECRET,
+        ALLOWED_HOSTS="portal.example.org",
+    )
+    assert result.returncode != 0
+    assert "refused in production" in result.stderr
+    assert "demo-Fachkraft-2026" not in result.stdout
+
+
+def test_seed_demo_refuses_when_production_is_set(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="refused in production"):
+        call_command("seed_demo")

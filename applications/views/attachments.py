@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications.permissions import get_eoi_for_user
 from applications.uploads import AttachmentForm, add_attachment, remove_attachment
+from fachkraefte import audit
 from fachkraefte.downloads import private_download
 
 
@@ -40,8 +41,8 @@ def upload(request, pk):
 @require_GET
 def download(request, pk, attachment_pk):
     eoi, _access = get_eoi_for_user(request.user, pk)
-    attachment = get_object_or_404(eoi.attachments, pk=attachment_pk)
-    return private_download(attachment.file, attachment.original_name, attachment.content_type)
+    attachment = audit.get_visible_or_404(eoi.attachments.all(), pk=attachment_pk)
+    return private_download(request, attachment, attachment.file, attachment.original_name, attachment.content_type)
 
 
 @login_required

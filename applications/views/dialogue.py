@@ -114,4 +114,4 @@ def terms_pdf(request, pk, number):
         }
     pdf = render_pdf("pdf/terms.html", context, language=language)
     filename = f"terms-of-reference-{eoi.pk}-v{version.number}-{language}.pdf"
-    return private_download(io.BytesIO(pdf), filename, "application/pdf")
+    return private_download(request, version, io.BytesIO(pdf), filename, "application/pdf")

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.documents import request_document
 from applications.models import Document
 from applications.permissions import get_eoi_for_user
+from fachkraefte import audit
 from fachkraefte.downloads import private_download
 
 
@@ -30,11 +31,11 @@ def request_pdf(request, pk):
 @login_required
 def download(request, pk, document_pk):
     eoi, _access = get_eoi_for_user(request.user, pk)
-    document = get_object_or_404(eoi.documents, pk=document_pk, state=Document.State.READY)
+    document = audit.get_visible_or_404(eoi.documents.all(), pk=document_pk, state=Document.State.READY)
     if not document.file:
         raise Http404
     filename = f"interessensbekundung-{eoi.pk}-{document.language}.pdf"
-    return private_download(document.file, filename, "application/pdf")
+    return private_download(request, document, document.file, filename, "application/pdf")
 
 
 @login_required

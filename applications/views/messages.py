@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applications import messaging
 from applications.permissions import get_eoi_for_user
 from applications.views import eoi as eoi_views
+from fachkraefte import audit
 from fachkraefte.downloads import private_download
 from partnerships.roles import is_programme_staff
 
@@ -42,7 +43,8 @@ def post_message(request, pk):
 @require_GET
 def message_attachment(request, pk, message_pk):
     eoi, _access = get_eoi_for_user(request.user, pk)
-    message = get_object_or_404(eoi.messages.exclude(attachment=""), pk=message_pk)
+    message = audit.get_visible_or_404(eoi.messages.exclude(attachment=""), pk=message_pk)
     if message.internal and not is_programme_staff(request.user):
+        audit.log(audit.Kind.ACCESS_REFUSED, request, obj=message, detail="internal message")
         raise Http404
-    return private_download(message.attachment, message.attachment_name)
+    return private_download(request, message, message.attachment, message.attachment_name)

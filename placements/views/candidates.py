@@ -31,6 +31,7 @@ from applications.models import ExpressionOfInterest
 from applications.recruitment import recruitable_eois
 from applications.uploads import ACCEPT, ALLOWED_LABELS, ALLOWED_TYPES, clean_original_name, detect_type, not_allowed
 from applications.vocabulary import Theme, WorkingLanguage
+from fachkraefte import audit
 from fachkraefte.downloads import private_download
 from partnerships.models import Side, SpecialistModel
 from placements import eligibility
@@ -275,11 +276,13 @@ def candidate_cv(request, pk):
     filename = cv_member_name(candidate).removeprefix("cv/")
     # The stored name's suffix is the type told from the content at upload.
     content_type = CONTENT_TYPE_OF_SUFFIX.get(PurePath(candidate.cv.name).suffix, "application/octet-stream")
-    return private_download(candidate.cv, filename, content_type)
+    return private_download(request, candidate, candidate.cv, filename, content_type)
 
 
 @login_required
 @require_GET
 def candidate_export(request, pk):
     candidate = get_candidate_for_user(request.user, pk)
-    return private_download(io.BytesIO(export_data(candidate)), f"candidate-{candidate.pk}.zip", "application/zip")
+    archive = io.BytesIO(export_data(candidate))
+    filename = f"candidate-{candidate.pk}.zip"
+    return private_download(request, candidate, archive, filename, "application/zip", kind=audit.Kind.EXPORT)

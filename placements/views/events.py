@@ -7,13 +7,14 @@ own events belong to its specialist; staff may read them; anyone else gets 404.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fachkraefte import audit
 from partnerships.models import Role
 from partnerships.roles import has_role, is_programme_staff
 from placements import events
@@ -27,8 +28,9 @@ def get_placement_for_own_events(user, placement_pk, *, write=False):
         return placement
     if is_programme_staff(user):
         if write:
-            raise PermissionDenied
+            raise audit.refuse(placement, "read only")
         return placement
+    audit.log(audit.Kind.ACCESS_REFUSED, obj=placement, detail="not the placement's specialist")
     raise Http404
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.vocabulary import Sdg, Theme
+from fachkraefte import audit
 from fachkraefte.downloads import private_download
 from partnerships.models import Role
 from partnerships.roles import has_role, is_programme_staff
@@ -34,10 +35,10 @@ def visible_placements(user):
 
 
 def get_placement_for_user(user, pk, *, write=False):
-    """The placement: 404 for outsiders (another placement's specialist too), 403 for readers who try to write."""
-    placement = get_object_or_404(visible_placements(user), pk=pk)
+    """The placement: 404 for outsiders (another placement's specialist too), 403 for readers who write; logged."""
+    placement = audit.get_visible_or_404(visible_placements(user), pk=pk)
     if write and placement.specialist_id != user.pk:
-        raise PermissionDenied
+        raise audit.refuse(placement, "read only")
     return placement
 
 
@@ -265,8 +266,8 @@ def report_edit(request, pk, report_pk):
 @login_required
 def report_pdf(request, pk, report_pk):
     placement = get_placement_for_user(request.user, pk)
-    report = get_object_or_404(placement.reports, pk=report_pk, state=Report.State.SUBMITTED)
+    report = audit.get_visible_or_404(placement.reports.all(), pk=report_pk, state=Report.State.SUBMITTED)
     if not report.pdf:
         raise Http404(_("The PDF is being prepared. Please try again in a minute."))
     filename = f"report-{placement.pk}-{report.period_start.isoformat()}-{report.kind}.pdf"
-    return private_download(report.pdf, filename, "application/pdf")
+    return private_download(request, report, report.pdf, filename, "application/pdf")

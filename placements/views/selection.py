@@ -108,7 +108,10 @@ def matches(request, eoi_pk):
 @require_POST
 def shortlist_add(request, eoi_pk):
     eoi = get_recruitable_eoi(request.user, eoi_pk)
-    candidate = get_object_or_404(candidate_pool(), pk=request.POST.get("candidate") or 0)
+    candidate_pk = request.POST.get("candidate", "")
+    if not candidate_pk.isdigit():  # a tampered form: no such candidate, not a server error
+        raise Http404
+    candidate = get_object_or_404(candidate_pool(), pk=candidate_pk)
     try:
         selection.add_to_shortlist(eoi, candidate, by=request.user)
     except ValidationError as refusal:
@@ -227,7 +230,7 @@ def shortlist_cv(request, entry_pk):
     candidate = entry.candidate
     if not candidate.cv:
         raise Http404
-    return private_download(candidate.cv, candidate.cv_name)
+    return private_download(request, candidate, candidate.cv, candidate.cv_name)
 
 
 @login_required

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from applications.models import Status
 from placements.models import Candidate, NetworkEvent, Placement, PlacementStatus, Registration
 from tests.browser.test_eoi_journey import log_in
+from tests.browser.test_staff_journey import log_in_with_code
 from tests.factories import UserFactory
 from tests.workflow import in_status
 
@@ -63,7 +64,7 @@ def test_shortlist_pick_place_log_and_network(
 
     # Staff shortlist two candidates and hand the shortlist to the municipalities.
     staff_page = browser.new_context(locale="de-DE").new_page()
-    log_in(staff_page, portal, staff.email)
+    log_in_with_code(staff_page, portal, staff)
     staff_page.goto(f"{portal}/placements/selection/eoi/{eoi.pk}/matches/")
     screenshot(staff_page, "staff-sees-ranked-candidates")
     for person in (first, second):

@@ -1,6 +1,10 @@
 """Programme staff return an EOI, the applicants change and resubmit it, the dialogue ends in recruitment."""
 
+import base64
+
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from applications.models import ExpressionOfInterest, Status
@@ -14,6 +18,18 @@ COMMENT = "Bitte beschreiben Sie den Bedarf genauer: wie viele Haushalte sind be
 def portal(live_server, settings, media):
     settings.PORTAL_URL = live_server.url
     return live_server.url
+
+
+def log_in_with_code(page, portal, user, screenshot=None):
+    """The password, then the code an authenticator app with the user's key would show now."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="phone", defaults={"confirmed": True})
+    log_in(page, portal, user.email)
+    expect(page.locator("#id_code")).to_be_visible()
+    if screenshot:
+        screenshot(page, "code-step")
+    page.fill("#id_code", f"{totp(device.bin_key):06d}")
+    page.click("main button[type=submit]")
+    expect(page.locator("#id_code")).to_have_count(0)
 
 
 def staff_moves(page, portal, eoi, transition, comment=""):
@@ -32,7 +48,7 @@ def test_return_resubmit_dialogue_and_recruitment(
     staff_page = browser.new_context(locale="de-DE").new_page()
     german_page = browser.new_context(locale="de-DE").new_page()
     partner_page = browser.new_context(locale="fr-FR").new_page()
-    log_in(staff_page, portal, staff.email)
+    log_in_with_code(staff_page, portal, staff, screenshot)
     log_in(german_page, portal, german_contact.email)
     log_in(partner_page, portal, partner_contact.email)
 
@@ -85,3 +101,17 @@ def test_return_resubmit_dialogue_and_recruitment(
     eoi.refresh_from_db()
     assert eoi.status == Status.RECRUITMENT
     assert ExpressionOfInterest.objects.get(pk=eoi.pk).agreed_terms() is not None
+
+
+def test_recruiter_sets_up_the_authenticator_app_at_the_first_login(portal, browser, cim_recruiter, screenshot):
+    page = browser.new_context(locale="en-GB").new_page()
+    log_in(page, portal, cim_recruiter.email)
+    expect(page.locator("#totp-secret")).to_be_visible()
+    screenshot(page, "setup")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    assert page.locator("#totp-uri").get_attribute("href").startswith("otpauth://totp/")
+    page.fill("#id_code", f"{totp(base64.b32decode(secret)):06d}")
+    page.click("main button[type=submit]")
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    screenshot(page, "recovery-codes")
+    assert TOTPDevice.objects.get(user=cim_recruiter).confirmed

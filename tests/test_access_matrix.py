@@ -1,0 +1,603 @@
+"""The access matrix: every named URL (portal and admin) x every persona x GET and POST.
+
+RULES and ADMIN_MODELS are the specification. For each URL they name the objects its parameters point
+at (taken from the `matrix_world` below) and who may use it. Everybody else must be refused: 403, 404,
+405 or a redirect to a login page; never a 200, never a 500. A persona who is allowed is asked a second
+time with every object swapped for someone else's (FOREIGN), and must be refused there.
+
+A URL in the URLconf without an entry here fails the test: add one with the personas who may use it.
+"""
+
+import copy
+import dataclasses
+import traceback
+from urllib.parse import urlsplit
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.sites import site
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from applications import services
+from applications.dossier import DOSSIER_DIR
+from applications.models import Attachment, Document, Event, Message, Status
+from applications.notifications import invitation_token
+from fachkraefte.models import AuditEntry, OutboundEmail
+from partnerships.models import JoinRequest, Role
+from placements.models import Candidate, OwnNetworkEvent, ShortlistEntry
+from placements.reports import schedule_reports
+from tests.factories import (
+    GermanMunicipalityFactory,
+    MembershipFactory,
+    PartnerMunicipalityFactory,
+    PartnershipFactory,
+    UserFactory,
+)
+from tests.workflow import agree_terms, in_status, make_placement
+
+ANONYMOUS = "anonymous"
+MUNICIPAL = frozenset({"german_contact", "partner_contact", "viewer", "outsider"})
+RECRUITERS = frozenset({"cim_recruiter", "giz_recruiter"})
+SPECIALISTS = frozenset({"specialist", "other_specialist"})
+SIGNED_IN = MUNICIPAL | RECRUITERS | SPECIALISTS | {"staff"}
+EVERYBODY = SIGNED_IN | {ANONYMOUS}
+NOBODY = frozenset()
+STAFF = frozenset({"staff"})
+EOI_MEMBERS = frozenset({"german_contact", "partner_contact", "viewer"})
+EOI_WRITERS = frozenset({"german_contact", "partner_contact"})
+CIM = frozenset({"cim_recruiter", "staff"})
+OWN_SPECIALIST = frozenset({"specialist"})
+PLACEMENT_READERS = EOI_MEMBERS | OWN_SPECIALIST | STAFF
+# TODO(2FA): when the admin asks for a second factor, add "staff_without_second_factor" here and to PERSONAS.
+# Staff who gave the password but not yet the code: only the pages that lead to the code are open.
+HALF_SIGNED_IN = "staff_without_second_factor"
+BEFORE_THE_CODE = EVERYBODY | {HALF_SIGNED_IN}
+PERSONAS = sorted(BEFORE_THE_CODE)
+
+# The page sweeps (security headers, no-store) GET each page as the first of these who may: the least privileged.
+SHOWN_TO = (
+    ANONYMOUS,
+    "specialist",
+    "cim_recruiter",
+    "viewer",
+    "partner_contact",
+    "german_contact",
+    "outsider",
+    "staff",
+)
+# Where a refused request may send the browser; the 2FA pages go here when they exist.
+LOGIN_PAGES = ("login", "admin:login", "partnerships:two_factor_verify", "partnerships:two_factor_setup")
+# The admin sends whoever is not staff from its logout to its index, which sends them to its login.
+REFUSAL_PAGES = (*LOGIN_PAGES, "admin:index")
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    """Who may GET and POST one URL, and which objects of the world its parameters name."""
+
+    kwargs: object = lambda w: {}  # noqa: E731 - the world -> the URL's parameters
+    get: frozenset = NOBODY
+    post: frozenset = NOBODY
+    query: str = ""
+    data: object = lambda w: {}  # noqa: E731 - the world -> what a POST sends (empty: the bare permission check)
+    post_only: bool = False  # GET answers 405 for everybody signed in
+    owned: bool = True  # False: the objects belong to nobody in particular (no FOREIGN pass)
+    shown_to: str = ""  # the persona whose GET must render (200) in the page sweeps; default: see SHOWN_TO
+
+    def render_persona(self):
+        return self.shown_to or next((persona for persona in SHOWN_TO if persona in self.get), None)
+
+
+def page(who, kwargs=lambda w: {}, *, post=None, **options):
+    """A page that shows a form or does something on POST: the same people may do both unless told."""
+    return Rule(kwargs, get=frozenset(who), post=frozenset(who if post is None else post), **options)
+
+
+def read_only(who, kwargs=lambda w: {}, **options):
+    """A page or a download that answers GET only (POST: 405)."""
+    return Rule(kwargs, get=frozenset(who), **options)
+
+
+def view(who, kwargs=lambda w: {}, **options):
+    """A page or a download that changes nothing and answers any method the same way."""
+    return Rule(kwargs, get=frozenset(who), post=frozenset(who), **options)
+
+
+def action(who, kwargs=lambda w: {}, **options):
+    """A POST-only endpoint."""
+    return Rule(kwargs, post=frozenset(who), post_only=True, **options)
+
+
+def history_version(obj):
+    return {"object_id": obj.pk, "version_id": obj.history.order_by("history_id").first().history_id}
+
+
+def key(name, field="pk", attribute="pk"):
+    return lambda w: {field: getattr(w[name], attribute)}
+
+
+def eoi_and(name, field):
+    return lambda w: {"pk": w["eoi"].pk, field: w[name].pk}
+
+
+def placement_and(name, field):
+    return lambda w: {"pk": w["placement"].pk, field: w[name].pk}
+
+
+PUBLIC = page(EVERYBODY)
+EOI = key("eoi")
+PLACEMENT = key("placement")
+RECRUITING = key("recruiting_eoi", "eoi_pk")
+SELECTION = key("selection_eoi", "eoi_pk")
+SELECTION_ENTRY = key("selection_entry", "entry_pk")
+CANDIDATE = key("candidate")
+NETWORK_EVENT = key("network_event")
+
+RULES = {
+    # --- accounts ---------------------------------------------------------------------------------------
+    "home": PUBLIC,
+    "health": read_only(BEFORE_THE_CODE),
+    "login": page(BEFORE_THE_CODE),
+    "logout": action(BEFORE_THE_CODE),
+    "set_language": action(BEFORE_THE_CODE),
+    "password_reset": page(BEFORE_THE_CODE),
+    "password_reset_done": read_only(BEFORE_THE_CODE),
+    "password_reset_confirm": page(BEFORE_THE_CODE, lambda w: {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": read_only(BEFORE_THE_CODE),
+    # Two-factor login and the account's sensitive settings (these ask for the password again first).
+    "partnerships:two_factor_verify": page(SIGNED_IN | {HALF_SIGNED_IN}, owned=False, shown_to=HALF_SIGNED_IN),
+    "partnerships:two_factor_setup": page(SIGNED_IN, owned=False),
+    "partnerships:two_factor_recovery_codes": page(SIGNED_IN, post=RECRUITERS | STAFF, owned=False),
+    "partnerships:two_factor_disable": action(MUNICIPAL | SPECIALISTS, owned=False),
+    "partnerships:confirm_password": page(SIGNED_IN | {HALF_SIGNED_IN}, owned=False),
+    "partnerships:email_change": page(SIGNED_IN, owned=False),
+    "partnerships:email_change_confirm": page(BEFORE_THE_CODE, lambda w: {"token": "tampered"}, owned=False),
+    "partnerships:end_other_sessions": action(SIGNED_IN, owned=False),
+    "password_change": page(SIGNED_IN),
+    "password_change_done": read_only(SIGNED_IN),
+    "partnerships:profile": page(SIGNED_IN),
+    "partnerships:signup": PUBLIC,
+    "partnerships:verification_sent": PUBLIC,
+    "partnerships:verify_email": page(EVERYBODY, lambda w: {"token": "tampered"}),
+    "partnerships:resend_verification": PUBLIC,
+    # --- municipalities and partnerships --------------------------------------------------------------
+    "partnerships:my_municipalities": page(SIGNED_IN),
+    "partnerships:join": page(SIGNED_IN),
+    # Anybody signed in may ask to join any German municipality; its contacts decide.
+    "partnerships:join_municipality": page(
+        SIGNED_IN,
+        lambda w: {"pk": w["eoi"].partnership.municipalities.get(ags="11000000").pk},
+        owned=False,
+        shown_to="outsider",
+    ),
+    "partnerships:join_requests": page(SIGNED_IN),
+    # Staff decide join requests in the admin; in the portal only the municipality's contacts do.
+    "partnerships:approve_join_request": action({"german_contact"}, key("join_request")),
+    "partnerships:decline_join_request": action({"german_contact"}, key("join_request")),
+    "partnerships:register_partnership": page({"german_contact", "outsider"}),
+    # --- expressions of interest ----------------------------------------------------------------------
+    "applications:dashboard": page(SIGNED_IN),
+    "applications:start": page({"german_contact"}, key("eoi", "partnership_pk", "partnership_id")),
+    "applications:detail": view(EOI_MEMBERS | STAFF, EOI),
+    "applications:edit": page({"partner_contact"}, lambda w: {"pk": w["eoi"].pk, "part": "partner"}),
+    "applications:confirm": action(EOI_WRITERS, EOI),
+    "applications:submit": action(EOI_WRITERS, EOI),
+    "applications:withdraw": page(EOI_WRITERS, EOI),
+    "applications:invite": action(EOI_WRITERS, EOI),
+    "applications:invitation_resend": action(EOI_WRITERS, eoi_and("invitation", "invitation_pk")),
+    "applications:invitation_revoke": action(EOI_WRITERS, eoi_and("invitation", "invitation_pk")),
+    # The token is the key: anybody who holds it may open the invitation.
+    "applications:invitation": page(EVERYBODY, lambda w: {"token": invitation_token(w["invitation"])}, owned=False),
+    "applications:attachment_upload": action(EOI_WRITERS, EOI),
+    "applications:attachment_download": read_only(EOI_MEMBERS | STAFF, eoi_and("attachment", "attachment_pk")),
+    "applications:attachment_delete": action(EOI_WRITERS, eoi_and("attachment", "attachment_pk")),
+    "applications:pdf_request": action(EOI_MEMBERS | STAFF, EOI),
+    "applications:pdf_download": view(EOI_MEMBERS | STAFF, eoi_and("document", "document_pk")),
+    "applications:pdf_status": view(EOI_MEMBERS | STAFF, EOI),
+    "applications:versions": view(EOI_MEMBERS | STAFF, EOI),
+    "applications:terms": view(EOI_MEMBERS | STAFF, EOI),
+    "applications:terms_propose": page(EOI_WRITERS | STAFF, key("dialogue_eoi")),
+    "applications:terms_agree": action(
+        {"german_contact", "partner_contact", "staff"}, lambda w: {"pk": w["eoi"].pk, "number": w["terms"].number}
+    ),
+    "applications:terms_pdf": view(EOI_MEMBERS | STAFF, lambda w: {"pk": w["eoi"].pk, "number": w["terms"].number}),
+    "applications:message_post": action(EOI_WRITERS | STAFF, EOI),
+    "applications:message_attachment": read_only(EOI_MEMBERS | STAFF, eoi_and("message", "message_pk")),
+    # --- recruitment, candidates, selection -----------------------------------------------------------
+    "applications:recruitment_list": view(RECRUITERS | STAFF),
+    "applications:recruitment_detail": view(CIM, key("recruiting_eoi")),
+    "applications:vacancy": page(CIM, key("recruiting_eoi")),
+    "placements:candidate_list": read_only(RECRUITERS | STAFF),
+    "placements:candidate_create": page(RECRUITERS | STAFF),
+    "placements:candidate_detail": read_only(CIM, CANDIDATE),
+    "placements:candidate_edit": page(CIM, CANDIDATE),
+    "placements:candidate_cv": read_only(CIM, CANDIDATE),
+    "placements:candidate_export": read_only(CIM, CANDIDATE),
+    "placements:matches": read_only(CIM, RECRUITING),
+    "placements:shortlist_add": action(CIM, RECRUITING, data=lambda w: {"candidate": w["candidate"].pk}),
+    "placements:start_selection": action(STAFF, RECRUITING),
+    # The municipalities see the shortlist once the selection has begun (the recruiters and staff before).
+    "placements:shortlist": read_only(CIM | EOI_MEMBERS, SELECTION),
+    "placements:back_to_recruitment": action(STAFF, SELECTION),
+    "placements:shortlist_decide": action(EOI_WRITERS, SELECTION_ENTRY),
+    # For an integrated expert the employer, the partner municipality, picks.
+    "placements:shortlist_select": action({"partner_contact"}, SELECTION_ENTRY),
+    "placements:shortlist_cv": read_only(CIM | EOI_MEMBERS, SELECTION_ENTRY),
+    # --- the specialist's portal ----------------------------------------------------------------------
+    "placements:my_placements": view(SPECIALISTS | STAFF),
+    "placements:placement_detail": view(PLACEMENT_READERS, PLACEMENT),
+    "placements:activity_list": view(PLACEMENT_READERS, PLACEMENT),
+    "placements:activity_create": page(OWN_SPECIALIST, PLACEMENT),
+    "placements:activity_edit": page(OWN_SPECIALIST, placement_and("activity", "activity_pk")),
+    "placements:report_list": view(PLACEMENT_READERS, PLACEMENT),
+    "placements:report_edit": page(PLACEMENT_READERS, placement_and("report", "report_pk"), post=OWN_SPECIALIST),
+    "placements:report_pdf": view(PLACEMENT_READERS, placement_and("report", "report_pk")),
+    # Programme events are open to every specialist and to staff; they belong to nobody.
+    "placements:event_list": view(SPECIALISTS | STAFF),
+    "placements:event_detail": view(SPECIALISTS | STAFF, NETWORK_EVENT),
+    "placements:event_ics": view(SPECIALISTS | STAFF, NETWORK_EVENT),
+    "placements:event_register": action(SPECIALISTS, NETWORK_EVENT),
+    "placements:event_cancel": action(NOBODY, NETWORK_EVENT),  # nobody in the world is registered
+    "placements:own_event_list": view(OWN_SPECIALIST | STAFF, key("placement", "placement_pk")),
+    "placements:own_event_create": page(OWN_SPECIALIST, key("placement", "placement_pk")),
+    # --- the admin's own pages and the custom admin views ---------------------------------------------
+    "admin:index": page(STAFF),
+    "admin:login": page(NOBODY),  # sends everybody to the portal's login, which asks for the second factor
+    "admin:logout": action(STAFF),
+    "admin:password_change": page(STAFF),
+    "admin:password_change_done": read_only(STAFF),
+    "admin:jsi18n": read_only(STAFF),
+    "admin:autocomplete": read_only(
+        STAFF, query="?app_label=partnerships&model_name=municipalitymembership&field_name=municipality"
+    ),
+    # No model has get_absolute_url: the admin's "view on site" answers 404 even to staff.
+    "admin:view_on_site": page(
+        NOBODY,
+        lambda w: {"content_type_id": ContentType.objects.get_for_model(w["eoi"]).pk, "object_id": w["eoi"].pk},
+    ),
+    "admin:app_list": page(STAFF, lambda w: {"app_label": "applications"}),
+    "admin:auth_user_password_change": page(STAFF, key("german_contact", "id")),
+    "admin:otp_totp_totpdevice_config": page(NOBODY, key("totp_device")),
+    "admin:otp_totp_totpdevice_qrcode": page(NOBODY, key("totp_device")),
+    "admin:applications_expressionofinterest_transition": page(
+        STAFF, lambda w: {"pk": w["eoi"].pk, "name": "start_review"}
+    ),
+    "admin:applications_expressionofinterest_dashboard": page(STAFF),
+    "admin:applications_expressionofinterest_export": page(STAFF, lambda w: {"format_name": "csv"}),
+    "admin:applications_expressionofinterest_dossier": page(STAFF, key("dossier", "event_id")),
+    "admin:placements_placement_transition": page(STAFF, lambda w: {"pk": w["placement"].pk, "name": "begin"}),
+    # One version in the audit history; read-only: reverting would get around the workflow.
+    "admin:applications_expressionofinterest_simple_history": read_only(STAFF, lambda w: history_version(w["eoi"])),
+    "admin:placements_candidate_simple_history": read_only(STAFF, lambda w: history_version(w["candidate"])),
+    "admin:placements_placement_simple_history": read_only(STAFF, lambda w: history_version(w["placement"])),
+}
+
+# Every ModelAdmin: what programme staff may do there (view, add, change, delete); nobody else may do anything.
+ADMIN_MODELS = {
+    "auth.group": {"view"},
+    "django_celery_beat.periodictask": {"view", "add", "change", "delete"},
+    "django_celery_beat.clockedschedule": {"view", "add", "change", "delete"},
+    "django_celery_beat.crontabschedule": {"view", "add", "change", "delete"},
+    "django_celery_beat.solarschedule": {"view", "add", "change", "delete"},
+    "django_celery_beat.intervalschedule": {"view", "add", "change", "delete"},
+    "otp_totp.totpdevice": set(),
+    "otp_static.staticdevice": set(),
+    "axes.accessattempt": set(),
+    "axes.accesslog": set(),
+    "axes.accessfailurelog": set(),
+    "fachkraefte.auditentry": {"view"},
+    "fachkraefte.outboundemail": {"view"},
+    "partnerships.user": {"view", "add", "change", "delete"},
+    "partnerships.municipality": {"view", "add", "change", "delete"},
+    "partnerships.partnership": {"view", "add", "change", "delete"},
+    "partnerships.municipalitymembership": {"view", "add", "change", "delete"},
+    "partnerships.joinrequest": {"view", "add", "change", "delete"},
+    "partnerships.country": {"view", "add", "change", "delete"},
+    "partnerships.modelavailability": {"view", "add", "change", "delete"},
+    "applications.expressionofinterest": {"view", "change"},
+    "placements.candidate": {"view", "add", "change", "delete"},
+    "placements.networkevent": {"view", "add", "change", "delete"},
+    "placements.ownnetworkevent": {"view"},
+    "placements.placement": {"view", "add", "change", "delete"},
+    "placements.shortlistentry": {"view"},
+}
+# The object each model's change, delete and history pages are asked about (else the model's first row).
+ADMIN_OBJECTS = {
+    "partnerships.user": "german_contact",
+    "applications.expressionofinterest": "eoi",
+    "placements.candidate": "candidate",
+    "placements.placement": "placement",
+    "placements.networkevent": "network_event",
+    "placements.shortlistentry": "selection_entry",
+    "partnerships.joinrequest": "join_request",
+}
+# The objects a persona who may use a URL is refused when they are someone else's.
+FOREIGN = {
+    "eoi": "foreign_eoi",
+    "dialogue_eoi": "foreign_eoi",
+    "terms": "foreign_terms",
+    "message": "foreign_message",
+    "invitation": "foreign_invitation",
+    "attachment": "foreign_attachment",
+    "document": "foreign_document",
+    "join_request": "foreign_join_request",
+    "recruiting_eoi": "giz_eoi",
+    "candidate": "giz_candidate",
+    "shortlist_entry": "giz_shortlist_entry",
+    "selection_eoi": "giz_eoi",
+    "selection_entry": "giz_shortlist_entry",
+    "placement": "other_placement",
+    "activity": "other_activity",
+    "report": "other_report",
+}
+
+
+def admin_rule(model_key, kind):
+    """The rule of a standard ModelAdmin URL, from what staff may do with the model."""
+    may = ADMIN_MODELS[model_key]
+    staff_if = lambda *needed: STAFF if may & set(needed) else NOBODY  # noqa: E731
+    obj = lambda w: {"object_id": w["admin_objects"][model_key].pk}  # noqa: E731
+    return {
+        "changelist": Rule(get=staff_if("view", "change"), post=staff_if("view", "change")),
+        "add": Rule(get=staff_if("add"), post=staff_if("add")),
+        "change": Rule(obj, get=staff_if("view", "change"), post=staff_if("change")),
+        "history": Rule(obj, get=staff_if("view", "change"), post=staff_if("view", "change")),
+        "delete": Rule(obj, get=staff_if("delete"), post=staff_if("delete")),
+    }[kind]
+
+
+def admin_rules():
+    rules = {}
+    for model in site._registry:
+        opts = model._meta
+        model_key = f"{opts.app_label}.{opts.model_name}"
+        if model_key not in ADMIN_MODELS:
+            continue  # reported as unlisted by test_every_url_has_a_rule
+        for kind in ("changelist", "add", "change", "history", "delete"):
+            rules[f"admin:{opts.app_label}_{opts.model_name}_{kind}"] = admin_rule(model_key, kind)
+    return rules
+
+
+ALL_RULES = {**admin_rules(), **RULES}
+
+
+def named_urls(resolver=None, namespace=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_urls(entry, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_has_a_rule():
+    unlisted = set(named_urls()) - set(ALL_RULES)
+    unregistered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in site._registry} - set(ADMIN_MODELS)
+    assert not unlisted, f"add these URLs to RULES with the personas who may use them: {sorted(unlisted)}"
+    assert not unregistered, f"add these ModelAdmins to ADMIN_MODELS: {sorted(unregistered)}"
+
+
+def test_every_rule_names_a_url():
+    assert not set(ALL_RULES) - set(named_urls())
+
+
+# --- the world: one object of every kind, and someone else's copy of each ---------------------------------
+@pytest.fixture
+def other_specialist(db):
+    return UserFactory(roles=[Role.SPECIALIST])
+
+
+@pytest.fixture
+def matrix_personas(personas, other_specialist):
+    return {**personas, "other_specialist": other_specialist}
+
+
+def foreign_family(staff, other_specialist):
+    """Munich and Otjiwarongo: an EOI with everything on it, a GIZ-channel EOI in recruitment, a placement."""
+    munich = GermanMunicipalityFactory(name="München", ags="09162000")
+    partnership = PartnershipFactory(
+        german=munich, partner=PartnerMunicipalityFactory(name="Otjiwarongo", country="NA")
+    )
+    municipalities = list(partnership.municipalities.all())
+    german = MembershipFactory(municipality=munich).user
+    partner = MembershipFactory(municipality=municipalities[1] if municipalities[0] == munich else municipalities[0])
+    people = {"staff": staff, "german_contact": german, "partner_contact": partner.user}
+    eoi = services.start(partnership, municipalities, "integrated", by=german)
+    pdf = ContentFile(b"%PDF-1.4 foreign", name="f.pdf")
+    giz_eoi = in_status(
+        services.start(partnership, municipalities, "development_worker", by=german),
+        **people,
+        status=Status.RECRUITMENT,
+    )
+    giz_candidate = Candidate.objects.create(
+        name="Gustav Giz", nationalities=["DE"], created_by=UserFactory(roles=[Role.GIZ_RECRUITER]), applied_for=giz_eoi
+    )
+    placement = make_placement(
+        services.start(partnership, municipalities, "local", by=german), **people, specialist=other_specialist
+    )
+    schedule_reports(placement)
+    return {
+        "foreign_eoi": eoi,
+        "foreign_terms": agree_terms(eoi, german),
+        "foreign_message": Message.objects.create(
+            eoi=eoi, author=german, body="Hallo", attachment=pdf, attachment_name="f.pdf"
+        ),
+        "foreign_invitation": services.invite(eoi, partner.municipality, "y@example.org", "", "en", by=german),
+        "foreign_attachment": Attachment.objects.create(
+            eoi=eoi, file=pdf, original_name="f.pdf", content_type="application/pdf", size=16, uploaded_by=german
+        ),
+        "foreign_document": Document.objects.create(
+            eoi=eoi, language="de", fingerprint=eoi.fingerprint(), state=Document.State.READY, file=pdf
+        ),
+        "foreign_join_request": JoinRequest.objects.create(user=UserFactory(), municipality=munich),
+        "giz_eoi": giz_eoi,
+        "giz_candidate": giz_candidate,
+        "giz_shortlist_entry": ShortlistEntry.objects.create(eoi=giz_eoi, candidate=giz_candidate, added_by=staff),
+        "other_placement": placement,
+        "other_activity": placement.activities.create(date=placement.start, title="Other", created_by=other_specialist),
+        "other_report": placement.reports.first(),
+    }
+
+
+def admin_objects(world, staff):
+    """One row of every model with a ModelAdmin, so every change, delete and history page names a real object."""
+    TOTPDevice.objects.get_or_create(user=staff, name="test phone", defaults={"confirmed": True})
+    StaticDevice.objects.create(user=staff, name="recovery codes", confirmed=True)
+    every_ten_minutes = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
+    PeriodicTask.objects.create(name="matrix", task="fachkraefte.tasks.send_pending", interval=every_ten_minutes)
+    CrontabSchedule.objects.create(minute="5")
+    SolarSchedule.objects.create(event="sunrise", latitude="52.52", longitude="13.40")
+    ClockedSchedule.objects.create(clocked_time=timezone.now())
+    OwnNetworkEvent.objects.create(placement=world["placement"], title="Own", date=world["placement"].start)
+    AccessAttempt.objects.create(username="someone@example.org", ip_address="10.0.0.1", failures_since_start=1)
+    AccessLog.objects.create(username="someone@example.org", ip_address="10.0.0.1")
+    AccessFailureLog.objects.create(username="someone@example.org", ip_address="10.0.0.1")
+    AuditEntry.objects.create(kind=AuditEntry.Kind.LOGIN, username="someone@example.org")
+    OutboundEmail.objects.create(template="t", to=["someone@example.org"], language="de", subject="s", text="t")
+    objects = {}
+    for model in site._registry:
+        model_key = f"{model._meta.app_label}.{model._meta.model_name}"
+        if model_key in ADMIN_OBJECTS:
+            objects[model_key] = world[ADMIN_OBJECTS[model_key]]
+        else:
+            objects[model_key] = model._default_manager.order_by("pk").first()
+            assert objects[model_key] is not None, f"admin_objects: create a {model_key} for the matrix"
+    return objects
+
+
+def dossier_event(eoi, staff):
+    name = f"{DOSSIER_DIR}/matrix.zip"
+    default_storage.save(name, ContentFile(b"PK\x05\x06" + bytes(18)))
+    return Event.objects.create(eoi=eoi, kind=Event.Kind.EXPORTED, actor=staff, note=name)
+
+
+def selection(partnership, candidate, personas):
+    """An EOI of Berlin and Windhoek in candidate selection, with the candidate on its shortlist."""
+    people = {name: personas[name] for name in ("staff", "german_contact", "partner_contact")}
+    eoi = services.start(partnership, list(partnership.municipalities.all()), "integrated", by=people["german_contact"])
+    eoi = in_status(eoi, Status.CANDIDATE_SELECTION, **people)
+    entry = ShortlistEntry.objects.create(eoi=eoi, candidate=candidate, added_by=people["staff"])
+    return {"selection_eoi": eoi, "selection_entry": entry}
+
+
+@pytest.fixture
+def matrix_world(world, matrix_personas, partnership, media):
+    staff = matrix_personas["staff"]
+    world = {
+        **world,
+        **foreign_family(staff, matrix_personas["other_specialist"]),
+        "join_request": JoinRequest.objects.create(
+            user=UserFactory(), municipality=partnership.municipalities.get(ags="11000000")
+        ),
+        "german_contact": matrix_personas["german_contact"],
+        "totp_device": TOTPDevice.objects.get_or_create(user=staff, name="test phone", defaults={"confirmed": True})[0],
+        "dossier": dossier_event(world["eoi"], staff),
+        **selection(partnership, world["candidate"], matrix_personas),
+    }
+    world["admin_objects"] = admin_objects(world, staff)
+    return world
+
+
+# --- asking ----------------------------------------------------------------------------------------------
+def url_of(name, rule, world):
+    return reverse(name, kwargs=rule.kwargs(world)) + rule.query
+
+
+def ask(client, method, url, data=None):
+    """One request that leaves no trace: the database rolls back, the cookies come back as they were."""
+    cookies = copy.deepcopy(client.cookies)
+    try:
+        with transaction.atomic():
+            response = getattr(client, method)(url, data if method == "post" else None)
+            if response.streaming:  # reading it to the end closes it, as a WSGI server would
+                b"".join(response.streaming_content)
+            transaction.set_rollback(True)
+    except Exception:  # a 500: the test client re-raises what the view raised
+        return None, traceback.format_exc(limit=-8)
+    finally:
+        client.cookies = cookies
+    return response, None
+
+
+def redirects_to(response, names):
+    if response.status_code != 302:
+        return False
+    path = urlsplit(response["Location"]).path
+    return any(path == reverse(name) for name in names)
+
+
+def is_login_redirect(response):
+    return redirects_to(response, LOGIN_PAGES)
+
+
+def refused(response):
+    return response.status_code in (403, 404, 405) or redirects_to(response, REFUSAL_PAGES)
+
+
+def allowed(response):
+    return 200 <= response.status_code < 400 and not is_login_redirect(response)
+
+
+def check(client, persona, name, rule, method, url, expect_allowed, failures, note="", data=None):
+    response, error = ask(client, method, url, data)
+    if error:
+        failures.append(f"{method.upper()} {name} {url} as {persona}{note}: 500\n{error}")
+        return
+    if rule.post_only and method == "get" and persona in rule.post and response.status_code != 405:
+        failures.append(f"GET {name} as {persona}: {response.status_code}, expected 405 (POST only)")
+    elif expect_allowed and not allowed(response):
+        failures.append(f"{method.upper()} {name} as {persona}{note}: {response.status_code}, expected to be allowed")
+    elif not expect_allowed and not refused(response):
+        where = f" -> {response['Location']}" if response.status_code in (301, 302) else ""
+        failures.append(f"{method.upper()} {name} as {persona}{note}: {response.status_code}{where}, expected refusal")
+
+
+def someone_elses(world):
+    return {**world, **{name: world[other] for name, other in FOREIGN.items()}}
+
+
+def run_matrix(client, persona, world):
+    """Every URL, both methods; returns the failures and the number of requests made."""
+    foreign = someone_elses(world)
+    failures, asked = [], 0
+    for name, rule in sorted(ALL_RULES.items()):
+        try:
+            url = url_of(name, rule, world)
+        except NoReverseMatch as error:
+            failures.append(f"{name}: {error}")
+            continue
+        for method in ("get", "post"):
+            may = persona in getattr(rule, method)
+            check(client, persona, name, rule, method, url, may, failures, data=rule.data(world))
+            asked += 1
+            if may and rule.owned and persona != "staff":
+                other_url = url_of(name, rule, foreign)
+                if other_url != url:
+                    note, data = " (someone else's)", rule.data(foreign)
+                    check(client, persona, name, rule, method, other_url, False, failures, note, data)
+                    asked += 1
+    return failures, asked
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access_matrix(client, matrix_personas, matrix_world, persona):
+    if persona == HALF_SIGNED_IN:
+        client.force_login(matrix_personas["staff"], second_factor=False)
+    elif persona != ANONYMOUS:
+        client.force_login(matrix_personas[persona])
+    failures, asked = run_matrix(client, persona, matrix_world)
+    print(f"access matrix: {persona}: {len(ALL_RULES)} URLs x 2 methods, {asked} requests")
+    assert not failures, f"{len(failures)} of {asked} requests as {persona} broke the rules:\n" + "\n".join(failures)
+
+
+def test_matrix_size():
+    size = len(ALL_RULES) * len(PERSONAS) * 2
+    print(f"access matrix: {len(ALL_RULES)} URLs x {len(PERSONAS)} personas x 2 methods = {size}")
