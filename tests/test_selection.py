@@ -48,13 +48,14 @@ def make_candidate(name, nationalities=("DE",), **values):
 
 
 @pytest.fixture
-def eligible(media):
-    return make_candidate("Greta", cv=ContentFile(CV, name="cv.pdf"), cv_name="Greta-CV.pdf")
+def eligible(media, cim_recruiter):
+    """Recorded by the CIM recruiter, so that both staff and that recruiter work with her."""
+    return make_candidate("Greta", cv=ContentFile(CV, name="cv.pdf"), cv_name="Greta-CV.pdf", created_by=cim_recruiter)
 
 
 @pytest.fixture
-def ineligible(db):
-    return make_candidate("Howard", nationalities=["US"])
+def ineligible(cim_recruiter):
+    return make_candidate("Howard", nationalities=["US"], created_by=cim_recruiter)
 
 
 def shortlist(eoi, *candidates, by):
@@ -105,6 +106,23 @@ def test_recruiter_shortlists_an_eligible_candidate(client, cim_recruiter, recru
     assert response.status_code == 302
     entry = ShortlistEntry.objects.get(eoi=recruiting)
     assert (entry.candidate, entry.added_by, entry.decision) == (eligible, cim_recruiter, "pending")
+
+
+def test_a_recruiter_neither_sees_nor_shortlists_the_other_channels_candidates(
+    client, cim_recruiter, giz_recruiter, staff, recruiting, eligible
+):
+    recorded_by_giz = make_candidate("Ines", created_by=giz_recruiter)
+    client.force_login(cim_recruiter)
+    page = client.get(url("matches", recruiting)).content.decode()
+    assert "Greta" in page and "Ines" not in page
+    response = client.post(url("shortlist_add", recruiting), {"candidate": recorded_by_giz.pk})
+    assert response.status_code == 404
+    assert not ShortlistEntry.objects.exists()
+    # Staff work with the whole pool.
+    client.force_login(staff)
+    assert "Ines" in client.get(url("matches", recruiting)).content.decode()
+    client.post(url("shortlist_add", recruiting), {"candidate": recorded_by_giz.pk})
+    assert ShortlistEntry.objects.get().candidate == recorded_by_giz
 
 
 def test_the_server_refuses_an_ineligible_candidate_with_the_reason(client, staff, recruiting, ineligible):

@@ -23,7 +23,8 @@ from applications.templatetags.eoi import languages_display
 from applications.vocabulary import Theme
 from fachkraefte.downloads import private_download
 from placements import matching, selection
-from placements.models import RUNNING, Candidate, PlacementStatus, ShortlistEntry
+from placements.models import RUNNING, PlacementStatus, ShortlistEntry
+from placements.permissions import candidates_visible_to
 
 MATCHES_SHOWN = 50
 
@@ -67,9 +68,10 @@ def country_names(codes):
 # --- matching and the shortlist (staff and the EOI's recruiter, in recruitment) -----------------
 
 
-def candidate_pool():
+def candidate_pool(user):
+    """Free candidates the user may see: staff the whole pool, a recruiter only their own channel's."""
     busy = [PlacementStatus.PLANNED, *RUNNING]
-    return Candidate.objects.not_anonymised().exclude(placements__status__in=busy)
+    return candidates_visible_to(user).not_anonymised().exclude(placements__status__in=busy)
 
 
 @login_required
@@ -78,7 +80,7 @@ def matches(request, eoi_pk):
     eoi = get_recruitable_eoi(request.user, eoi_pk)
     terms = eoi.agreed_terms()
     day = selection.reference_day(terms)
-    ranked = matching.rank(candidate_pool(), terms or {}, on=timezone.localdate(), themes=eoi.themes)
+    ranked = matching.rank(candidate_pool(request.user), terms or {}, on=timezone.localdate(), themes=eoi.themes)
     shortlist = list(eoi.shortlist.select_related("candidate"))
     shortlisted = {entry.candidate_id for entry in shortlist}
     rows = [
@@ -111,7 +113,7 @@ def shortlist_add(request, eoi_pk):
     candidate_pk = request.POST.get("candidate", "")
     if not candidate_pk.isdigit():  # a tampered form: no such candidate, not a server error
         raise Http404
-    candidate = get_object_or_404(candidate_pool(), pk=candidate_pk)
+    candidate = get_object_or_404(candidate_pool(request.user), pk=candidate_pk)
     try:
         selection.add_to_shortlist(eoi, candidate, by=request.user)
     except ValidationError as refusal:
