@@ -28,6 +28,7 @@ from applications.models import (
 from applications.statistics import overdue_q
 from applications.templatetags.eoi import field_display
 from fachkraefte.admin import HistoryAdmin
+from fachkraefte.admin_prefill import CheckedPrefillMixin
 from partnerships.admin import StateFilter
 from partnerships.models import Side
 
@@ -130,7 +131,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(DashboardAdminMixin, HistoryAdmin):
+class ExpressionOfInterestAdmin(CheckedPrefillMixin, DashboardAdminMixin, HistoryAdmin):
     change_form_template = "admin/applications/expressionofinterest/change_form.html"
     list_display = ["__str__", "status", "days_in_status", "whose_turn", "partner_countries", "specialist_model"]
     list_filter = ["status", DaysInStatusFilter, PartnerCountryFilter, "specialist_model", StateFilter]

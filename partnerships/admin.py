@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 from django_fsm import TransitionNotAllowed
 
+from fachkraefte.admin_prefill import CheckedPrefillMixin
 from partnerships import services
 from partnerships.ags import GERMAN_STATES
 from partnerships.models import (
@@ -74,7 +75,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "ags", "state_name", "region"]
     list_filter = ["kind", "country", StateFilter]
     search_fields = ["name", "ags", "region"]
@@ -108,7 +109,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "since", "active", "confirmed", "german_side", "partner_side"]
     list_filter = [
         "confirmed",
@@ -150,7 +151,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(MunicipalityMembership)
-class MunicipalityMembershipAdmin(admin.ModelAdmin):
+class MunicipalityMembershipAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     list_display = ["user", "municipality", "role", "created_at"]
     list_filter = ["role", "municipality__country"]
     search_fields = ["user__email", "user__name", "municipality__name", "municipality__ags"]
@@ -159,7 +160,7 @@ class MunicipalityMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     list_display = ["user", "municipality", "role", "status", "created_at", "decided_by", "decided_at"]
     list_filter = ["status", "role"]
     search_fields = ["user__email", "user__name", "municipality__name", "municipality__ags"]
@@ -256,7 +257,7 @@ class OpenModelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     """The country × model availability grid: one row a country, one column a model."""
 
     list_display = [
@@ -314,7 +315,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelAvailability)
-class ModelAvailabilityAdmin(admin.ModelAdmin):
+class ModelAvailabilityAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     list_display = ["country", "model", "is_open", "note", "changed_by", "changed_at"]
     list_editable = ["is_open", "note"]
     list_filter = ["model", "is_open"]

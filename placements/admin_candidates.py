@@ -10,6 +10,7 @@ from django_countries import countries
 from applications.vocabulary import Theme
 from fachkraefte import audit
 from fachkraefte.admin import HistoryAdmin
+from fachkraefte.admin_prefill import CheckedPrefillMixin
 from placements.candidates import anonymise, export_data, save_candidate
 from placements.models import Candidate
 
@@ -71,7 +72,7 @@ class AnonymisedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(HistoryAdmin):
+class CandidateAdmin(CheckedPrefillMixin, HistoryAdmin):
     form = CandidateAdminForm
     list_display = (
         "__str__",

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from fachkraefte.admin_prefill import CheckedPrefillMixin
 from placements import events
 from placements.models import NetworkEvent, OwnNetworkEvent, Registration
 
@@ -72,7 +73,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(NetworkEvent)
-class NetworkEventAdmin(admin.ModelAdmin):
+class NetworkEventAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     form = NetworkEventForm
     inlines = [RegistrationInline]
     list_display = [
@@ -157,7 +158,7 @@ class NetworkEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(OwnNetworkEvent)
-class OwnNetworkEventAdmin(admin.ModelAdmin):
+class OwnNetworkEventAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     """What staff see beside the programme's own events: the events specialists organised or attended."""
 
     list_display = [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from applications import services
 from applications.models import ExpressionOfInterest, Status
 from fachkraefte.admin import HistoryAdmin
+from fachkraefte.admin_prefill import CheckedPrefillMixin
 from partnerships.models import Municipality, Side, SpecialistModel
 from placements.admin_placement_actions import PlacementWorkflowAdminMixin
 from placements.models import Candidate, Placement, PlacementStatus, ShortlistEntry
@@ -97,7 +98,7 @@ class PlacementAddForm(forms.ModelForm):
 
 
 @admin.register(Placement)
-class PlacementAdmin(PlacementWorkflowAdminMixin, HistoryAdmin):
+class PlacementAdmin(CheckedPrefillMixin, PlacementWorkflowAdminMixin, HistoryAdmin):
     list_display = ["candidate", "eoi", "specialist_model", "status", "start", "end", "specialist"]
     list_filter = ["status", "specialist_model"]
     list_select_related = ["candidate", "eoi__partnership", "specialist"]
@@ -144,7 +145,8 @@ class PlacementAdmin(PlacementWorkflowAdminMixin, HistoryAdmin):
     def get_changeform_initial_data(self, request):
         """`?eoi=<pk>` fills the add form from that EOI, so staff see what will be saved."""
         initial = super().get_changeform_initial_data(request)
-        eoi = contracting_eois().filter(pk=request.GET.get("eoi") or 0).first()
+        eoi_pk = request.GET.get("eoi", "")
+        eoi = contracting_eois().filter(pk=eoi_pk).first() if eoi_pk.isdigit() else None
         if eoi is not None:
             defaults = placement_defaults(eoi)
             initial.update({name: value for name, value in defaults.items() if value not in (None, "", [])})
