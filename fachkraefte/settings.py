@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "applications.context_processors.roles",
+                "partnerships.context_processors.sign_in",
             ],
         },
     },
@@ -251,6 +252,8 @@ AXES_LOCKOUT_CALLABLE = "partnerships.account_views.lockout_response"  # says wh
 
 # Two-factor login (TOTP, with single-use recovery codes).
 OTP_TOTP_ISSUER = "Fachkräftefonds"
+# Nobody reads another person's authenticator key, not even a superuser: the admin shows no key and no QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content Security Policy: nothing inline, nothing from elsewhere (tests/test_security_headers.py checks every
 # page). Scripts are files from 'self'; the nonce goes into the header of every portal page (base.html puts it on

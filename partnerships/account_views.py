@@ -136,10 +136,12 @@ def two_factor_setup(request):
         end_other_sessions_if_asked(request, form)
         messages.success(request, _("Two-factor login is on. From now on the login asks for a code from your app."))
         return redirect(with_next(reverse("partnerships:two_factor_recovery_codes"), next_url(request)))
+    uri = two_factor.otpauth_uri(user, key)
     context = {
         "form": form,
         "secret": two_factor.secret_for_humans(key),
-        "otpauth_uri": two_factor.otpauth_uri(user, key),
+        "otpauth_uri": uri,
+        "qr_code": two_factor.qr_code_svg(uri, _("QR code of the key for your authenticator app")),
         "must": two_factor.requires_two_factor(user),
     }
     return render(request, "partnerships/two_factor_setup.html", context)

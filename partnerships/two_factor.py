@@ -4,7 +4,9 @@ single-use recovery codes (django-otp's static tokens)."""
 import time
 from base64 import b32encode
 
+import segno
 from django.db import transaction
+from django.utils.safestring import mark_safe
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -35,6 +37,11 @@ def code_required(request):
     return bool(request.session.get(CODE_REQUIRED_KEY)) or requires_two_factor(request.user)
 
 
+def fully_signed_in(request):
+    user = request.user
+    return user.is_authenticated and (user.is_verified() or not code_required(request))
+
+
 def mark_session_verified(session, device):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 
@@ -61,6 +68,13 @@ def secret_for_humans(key):
 
 def otpauth_uri(user, key):
     return TOTPDevice(user=user, key=key).config_url
+
+
+def qr_code_svg(uri, title):
+    """The key as a QR code for the phone's camera: inline SVG (no script, no style, no request)."""
+    drawing = segno.make(uri, error="m").svg_inline(scale=5, border=4, light="#fff", svgclass="totp-qr", title=title)
+    # segno writes the markup itself and escapes the title.
+    return mark_safe(drawing)  # noqa: S308  # nosec B308 B703
 
 
 def normalise(code):

@@ -1,6 +1,9 @@
 """Two-factor login: the code step after the password, setting up an app, recovery codes, the gate."""
 
+import re
+
 import pytest
+import segno
 from django.urls import reverse
 from django.utils import translation
 from django_otp.oath import totp
@@ -117,6 +120,26 @@ def test_staff_without_an_app_are_led_to_set_one_up_and_nowhere_else(client, sta
     assert other.post(reverse("partnerships:two_factor_verify"), {"code": code}).status_code == 200
 
 
+def test_the_setup_page_shows_the_key_as_a_qr_code_for_the_camera(client, staff):
+    log_in(client, staff)
+    html = client.get(reverse("partnerships:two_factor_setup"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    key = client.session[SETUP_KEY_SESSION_KEY]
+    drawing = re.search(r'<svg [^>]*class="totp-qr".*?</svg>', html, re.S).group(0)
+    assert "<title>QR-Code des Schlüssels für Ihre Authenticator-App</title>" in drawing
+    modules = re.search(r'class="qrline"[^>]* d="([^"]+)"', drawing).group(1)
+    expected = segno.make(two_factor.otpauth_uri(staff, key), error="m").svg_inline()
+    assert f' d="{modules}"' in expected  # the code holds this session's key, nothing else
+    assert "<script" not in drawing and "style=" not in drawing
+
+
+def test_not_even_a_superuser_reads_someone_elses_key_in_the_admin(admin_client, staff):
+    device = app_of(staff)
+    change = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200 and device.key not in change.content.decode()
+    for name in ["admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"]:
+        assert admin_client.get(reverse(name, args=[device.pk])).status_code == 403
+
+
 def test_a_half_logged_in_user_cannot_set_up_a_new_app_around_the_old_one(client, staff):
     app_of(staff)
     log_in(client, staff)
@@ -150,6 +173,19 @@ def test_pages_before_the_code_still_work(client, staff):
     assert client.post(reverse("set_language"), {"language": "en", "next": "/"}).status_code == 302
     assert client.get(reverse("password_reset")).status_code == 200
     assert client.get(reverse("login")).status_code == 200
+
+
+def test_the_navigation_offers_only_logging_out_until_the_code_is_given(client, staff):
+    client.force_login(staff, second_factor=False)
+    page = client.get(reverse("partnerships:confirm_password")).content.decode()
+    for name in ["applications:dashboard", "partnerships:my_municipalities", "partnerships:profile", "admin:index"]:
+        assert f'href="{reverse(name)}"' not in page, name
+    assert f'action="{reverse("logout")}"' in page
+
+    client.force_login(staff)
+    page = client.get(reverse("partnerships:profile")).content.decode()
+    for name in ["applications:dashboard", "partnerships:my_municipalities", "partnerships:profile", "admin:index"]:
+        assert f'href="{reverse(name)}"' in page, name
 
 
 def test_the_admin_login_page_sends_to_the_portal_login(client, db):
