@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
     "report-reminders": {"task": "placements.tasks.remind_reports", "schedule": crontab(hour=6, minute=45)},
     "send-pending-mail": {"task": "fachkraefte.tasks.send_pending_mail", "schedule": crontab()},
     "render-missing-pdfs": {"task": "fachkraefte.tasks.render_missing_pdfs", "schedule": crontab(minute="*/10")},
+    "purge-expired-records": {
+        "task": "fachkraefte.tasks.purge_expired_records",
+        "schedule": crontab(hour=3, minute=10),
+    },
 }
 # visibility_timeout: Redis gives a task that a worker took but never acknowledged (killed mid-task) to
 # another worker after this many seconds. max_retries 0 and the connect timeout: publishing to a Redis that
@@ -249,6 +253,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "partnerships.account_views.lockout_response"  # says when to try again; 429
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the security log (fachkraefte.AuditEntry) already, once is enough
+
+# How long the portal keeps its own records of people (fachkraefte/retention.py, nightly).
+SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365)
+SENT_MAIL_RETENTION_DAYS = env.int("SENT_MAIL_RETENTION_DAYS", default=90)
 
 # Two-factor login (TOTP, with single-use recovery codes).
 OTP_TOTP_ISSUER = "Fachkräftefonds"

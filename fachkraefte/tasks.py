@@ -67,3 +67,11 @@ def render_missing_pdfs(older_than_seconds=300):
     from placements.reports import queue_missing_report_pdfs
 
     return queue_missing_documents(older_than_seconds) + queue_missing_report_pdfs(older_than_seconds)
+
+
+@shared_task(ignore_result=True)
+def purge_expired_records():
+    """Nightly: delete the security log entries and sent e-mails past their retention period."""
+    from fachkraefte import retention
+
+    return retention.purge_expired()
