@@ -165,7 +165,7 @@ def anonymise(candidate, *, by):
             raise ValueError(f"Candidate {candidate.pk} has a placement and is kept with it.")
         if candidate.anonymised_at:
             return candidate
-        cv_name = candidate.cv.name
+        cv_name, name = candidate.cv.name, candidate.name
         for field, value in CLEARED_FIELDS.items():
             setattr(candidate, field, value)
         candidate.cv = ""
@@ -176,10 +176,21 @@ def anonymise(candidate, *, by):
         candidate.save()
         # Municipalities' reasons for accepting or declining speak about the person.
         candidate.shortlistings.exclude(reason="").update(reason="")
+        _rename_in_eoi_timelines(candidate, name)
         if cv_name:
             candidate.cv.storage.delete(cv_name)
     logger.info("Candidate %s anonymised by %s", candidate.pk, getattr(by, "pk", None) or "the nightly task")
     return candidate
+
+
+def _rename_in_eoi_timelines(candidate, name):
+    """The timeline of an EOI names the candidate the municipalities selected: it now names the anonymous label."""
+    if not name:
+        return
+    events = Event.objects.filter(eoi__shortlist__candidate=candidate, note__contains=name).distinct()
+    for event in events:
+        event.note = event.note.replace(name, str(candidate))
+        event.save(update_fields=["note"])
 
 
 def export_data(candidate):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from applications.models import Status
+from applications.models import Event, Status
 from placements.candidates import (
     anonymise,
     export_data,
@@ -162,6 +162,21 @@ def test_anonymise_clears_the_municipalities_reasons_about_the_person(recruiting
     anonymise(candidate, by=cim_recruiter)
     entry.refresh_from_db()
     assert entry.reason == ""
+
+
+def test_anonymise_takes_the_name_out_of_the_eoi_timeline(recruiting_eoi, cim_recruiter, staff):
+    candidate = new_candidate(by=cim_recruiter, applied_for=recruiting_eoi)
+    ShortlistEntry.objects.create(eoi=recruiting_eoi, candidate=candidate, added_by=cim_recruiter)
+    selected = Event.objects.create(eoi=recruiting_eoi, kind=Event.Kind.STATUS_CHANGED, note=f"Ausgewählt: {NAME}")
+    unrelated = Event.objects.create(eoi=recruiting_eoi, kind=Event.Kind.MESSAGE, note="Termin am Montag")
+
+    anonymise(candidate, by=cim_recruiter)
+
+    selected.refresh_from_db()
+    candidate.refresh_from_db()
+    assert NAME not in selected.note
+    assert selected.note == f"Ausgewählt: {candidate}"  # "anonymised candidate <number>"
+    assert Event.objects.get(pk=unrelated.pk).note == "Termin am Montag"
 
 
 def test_anonymise_twice_is_harmless(cim_recruiter):
