@@ -1,4 +1,4 @@
-"""What happens to a placement: each function one transaction, one record, work queued after commit."""
+"""What happens to a placement: each function one transaction, one record, the e-mails, work queued after commit."""
 
 import datetime
 
@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
+from placements import notifications
 from placements.models import Placement, PlacementEvent
 from placements.reports import schedule_reports
 
@@ -62,6 +63,7 @@ def transition(placement, name, *, by, **kwargs):
         current.save()
         record(current, name, by=by, note=reason, from_status=previous, to_status=current.status)
         schedule_reports(current)
+        notifications.status_changed(current, previous, reason)
     return current
 
 

@@ -9,6 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
+from fachkraefte.models import OutboundEmail
 from placements import services
 from placements.admin_placements import PlacementAdmin
 from placements.models import Placement, PlacementEvent, Report
@@ -247,3 +248,40 @@ def test_admin_lists_the_possible_steps(active):
 def test_admin_refuses_an_unknown_step(active, staff):
     with pytest.raises(PermissionDenied):
         PlacementAdmin(Placement, admin.site).placement_transition_view(admin_request("get", staff), active.pk, "x")
+
+
+# --- who is told -------------------------------------------------------------------------------------------
+def placement_mails():
+    return {row.to[0]: row for row in OutboundEmail.objects.filter(template="placement-status-changed")}
+
+
+@pytest.mark.parametrize("name", ["begin", "extend", "complete", "end_early"])
+def test_each_step_tells_the_specialist_and_the_contacts_once_each_in_their_language(
+    placement, staff, specialist, german_contact, partner_contact, name
+):
+    if name != "begin":
+        placement = services.transition(placement, "begin", by=staff)
+    OutboundEmail.objects.all().delete()
+    partner_contact.preferred_language = "en"
+    partner_contact.save()
+
+    services.transition(placement, name, by=staff, **step_arguments(name))
+
+    mails = placement_mails()
+    assert sorted(mails) == sorted([specialist.email, german_contact.email, partner_contact.email])
+    english = mails[partner_contact.email]
+    assert english.language == "en"
+    status = {"begin": "Active", "extend": "Extended", "complete": "Completed", "end_early": "Ended early"}[name]
+    assert english.subject.startswith(f"{status}: placement of ")
+    assert f"/placements/{placement.pk}/" in english.text
+    assert step_arguments(name).get("reason", "") in english.text
+    assert mails[german_contact.email].language == "de"
+
+
+def test_a_refused_step_tells_nobody(active, staff, specialist):
+    OutboundEmail.objects.all().delete()
+    with pytest.raises(PermissionDenied):
+        services.transition(active, "complete", by=specialist)
+    with pytest.raises(services.TransitionRefused):
+        services.transition(active, "extend", by=staff, new_end=D(2020, 1, 1), reason="x")
+    assert not OutboundEmail.objects.exists()
