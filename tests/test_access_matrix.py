@@ -56,7 +56,6 @@ EOI_WRITERS = frozenset({"german_contact", "partner_contact"})
 CIM = frozenset({"cim_recruiter", "staff"})
 OWN_SPECIALIST = frozenset({"specialist"})
 PLACEMENT_READERS = EOI_MEMBERS | OWN_SPECIALIST | STAFF
-# TODO(2FA): when the admin asks for a second factor, add "staff_without_second_factor" here and to PERSONAS.
 # Staff who gave the password but not yet the code: only the pages that lead to the code are open.
 HALF_SIGNED_IN = "staff_without_second_factor"
 BEFORE_THE_CODE = EVERYBODY | {HALF_SIGNED_IN}
