@@ -42,3 +42,8 @@ def screenshot(request):
         page.screenshot(path=folder / f"{next(counter):02d}-{label}.png", full_page=True)
 
     return take
+
+
+@pytest.fixture
+def portal(live_server, media):
+    return live_server.url

@@ -1,6 +1,5 @@
 """In a real browser the strict Content Security Policy blocks nothing the portal needs, and blocks what it must."""
 
-import pytest
 from django.conf import settings
 from django_celery_beat.models import CrontabSchedule
 from playwright.sync_api import expect
@@ -17,11 +16,6 @@ LISTEN = (
 )
 
 
-@pytest.fixture
-def portal(live_server, media):
-    return live_server.url
-
-
 def signed_in_page(browser, portal, user):
     """A page whose session is signed in (with the second factor for staff), without typing a password."""
     client = PortalClient()
@@ -30,7 +24,6 @@ def signed_in_page(browser, portal, user):
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": portal}])
     context.add_init_script(LISTEN)
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # the portal has none: not our 404
     page = context.new_page()
     page.console_messages = []
     page.on("console", lambda message: page.console_messages.append(f"{message.type}: {message.text}"))
