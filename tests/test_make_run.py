@@ -18,11 +18,22 @@ from django_otp.oath import totp
 call_command("migrate", verbosity=0)
 printed = io.StringIO()
 call_command("seed_demo", verbosity=0, stdout=printed)
-counts = {m._meta.label: m.objects.count() for m in apps.get_app_config("partnerships").get_models()}
+def count_rows():
+    app_labels = ("partnerships", "applications", "placements")
+    return {m._meta.label: m.objects.count() for a in app_labels for m in apps.get_app_config(a).get_models()}
+counts = count_rows()
 call_command("seed_demo", verbosity=0, stdout=io.StringIO())
-again = {m._meta.label: m.objects.count() for m in apps.get_app_config("partnerships").get_models()}
-print("IDEMPOTENT", counts == again)
+print("IDEMPOTENT", counts == count_rows())
 print("PARTNERSHIPS", counts["partnerships.Partnership"], "USERS", counts["partnerships.User"])
+from applications.models import ExpressionOfInterest
+from partnerships.models import User
+print("STAGES", ",".join(sorted(ExpressionOfInterest.objects.values_list("status", flat=True))))
+print("PLACEMENT", counts["placements.Placement"], "ACTIVITIES", counts["placements.Activity"],
+      "CANDIDATES", counts["placements.Candidate"], "EVENTS", counts["placements.NetworkEvent"])
+specialist = Client()
+specialist.force_login(User.objects.get(email="fachkraft@demo.example"))
+page = specialist.get("/placements/mine/", follow=True)
+print("MY_PLACEMENT", page.status_code, "Windhoek" in page.content.decode())
 output = printed.getvalue()
 password = re.search(r"password: (\\S+)", output).group(1)
 secret = re.search(r"secret: ([A-Z2-7]+)", output).group(1)
@@ -44,10 +55,15 @@ def test_migrate_and_seed_twice_on_fresh_sqlite_then_pages_render(tmp_path):
     database = tmp_path / "fresh.sqlite3"
     result = run_python(SCRIPT, DATABASE_URL=f"sqlite:///{database}")
     assert result.returncode == 0, result.stderr
-    keys = {"IDEMPOTENT", "PARTNERSHIPS", "URI", "HOME", "PASSWORD", "BEFORE_CODE", "CODE", "ADMIN"}
+    keys = {"IDEMPOTENT", "PARTNERSHIPS", "STAGES", "PLACEMENT", "MY_PLACEMENT", "URI", "HOME", "PASSWORD"}
+    keys |= {"BEFORE_CODE", "CODE", "ADMIN"}
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line.split(" ", 1)[0] in keys)
     assert lines["IDEMPOTENT"] == "True"
     assert lines["PARTNERSHIPS"] == "12 USERS 9"
+    # An EOI at each stage a user would want to look at, and a running placement with its log.
+    assert lines["STAGES"] == "draft,needs_dialogue,placed,recruitment,submitted"
+    assert lines["PLACEMENT"] == "1 ACTIVITIES 4 CANDIDATES 4 EVENTS 1"
+    assert lines["MY_PLACEMENT"] == "200 True"
     assert lines["URI"] == "True"
     assert lines["HOME"] == "200 ADMIN_LOGIN 302"  # the admin's login sends to the portal's
     assert lines["PASSWORD"] == "302 /accounts/two-factor/"

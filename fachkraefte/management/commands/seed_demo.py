@@ -6,6 +6,7 @@ from applications.demo import seed_applications
 from partnerships.demo import DEMO_PASSWORD, DEMO_TOTP_KEY, PERSONAS, seed_demo
 from partnerships.models import User
 from partnerships.two_factor import otpauth_uri, secret_for_humans
+from placements.demo import seed_journeys
 
 # Prints the code an authenticator app would show now, for developers without one at hand.
 CODE_ONE_LINER = (
@@ -14,7 +15,10 @@ CODE_ONE_LINER = (
 
 
 class Command(BaseCommand):
-    help = "Create demo partnerships, the model grid, one user per persona and two EOIs (idempotent)."
+    help = (
+        "Create demo partnerships, the model grid, one user per persona, and EOIs at each stage: a draft, a submitted "
+        "one, a needs dialogue, a recruitment with candidates and a running placement (idempotent)."
+    )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
@@ -22,6 +26,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_demo()
             seed_applications()
+            seed_journeys()
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Log in at http://127.0.0.1:8000/accounts/login/"))
         self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
         for persona in PERSONAS:
