@@ -1,4 +1,5 @@
-"""Demo expressions of interest: one draft to work on, one submitted for programme staff to review."""
+"""Demo expressions of interest: one draft to work on, one submitted for programme staff to review, and the
+helper that fills, confirms and submits one (placements/demo.py walks more of them further)."""
 
 import datetime
 
@@ -50,19 +51,24 @@ def seed_draft():
     services.save_part(eoi, Part.GERMAN, GERMAN_PART, version=0, by=karin)
 
 
+def submitted_eoi(partnership_name, model, content, german_user, partner_user):
+    """A new EOI with every part filled, confirmed by both sides and submitted; None if the demo has it already."""
+    partnership = Partnership.objects.get(name=partnership_name)
+    if partnership.expressions_of_interest.filter(specialist_model=model).exists():
+        return None
+    eoi = services.start(partnership, list(partnership.municipalities.all()), model, by=german_user)
+    for part, values in content.items():
+        eoi = services.save_part(eoi, part, values, version=0, by=partner_user if part == Part.PARTNER else german_user)
+    german, partner = (p.municipality for p in eoi.participants.order_by("side"))
+    services.confirm(eoi, [german], by=german_user)
+    services.confirm(eoi, [partner], by=partner_user)
+    return services.submit(eoi, by=german_user)
+
+
 def seed_submitted():
-    partnership = Partnership.objects.get(name="Hamburg – Dar es Salaam")
-    if partnership.expressions_of_interest.exists():
-        return
     hanna = User.objects.get(email="kontakt@hamburg.example")
     amani = User.objects.get(email="contact@daressalaam.example")
-    eoi = services.start(partnership, list(partnership.municipalities.all()), "local", by=hanna)
-    for part, values in COMPLETE.items():
-        eoi = services.save_part(eoi, part, values, version=0, by=amani if part == Part.PARTNER else hanna)
-    german, partner = (p.municipality for p in eoi.participants.all())
-    services.confirm(eoi, [german], by=hanna)
-    services.confirm(eoi, [partner], by=amani)
-    services.submit(eoi, by=hanna)
+    submitted_eoi("Hamburg – Dar es Salaam", "local", COMPLETE, hanna, amani)
 
 
 def seed_applications():

@@ -15,8 +15,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
     later change removed), so the history is for reading only.
     """
 
-    object_history_list_template = "admin/history_list.html"
-
     def get_urls(self):
         """simple-history's page of one version, with named parameters (its own pattern has positional ones)."""
         info = self.opts.app_label, self.opts.model_name

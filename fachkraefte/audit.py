@@ -22,8 +22,9 @@ def current_request():
     return getattr(HistoricalRecords.context, "request", None)
 
 
-def _ip_address(request):
-    address = get_client_ip_address(request)  # the address axes locks out, so both logs agree
+def client_ip(request):
+    """The client's address as axes sees it (behind a proxy too), so the logs and the lockout agree."""
+    address = get_client_ip_address(request)
     try:
         return str(ipaddress.ip_address(address)) if address else None
     except ValueError:
@@ -44,7 +45,7 @@ def log(kind, request=None, *, obj=None, user=None, username="", detail=""):
         detail=str(detail)[:500],
     )
     if request is not None:
-        entry.ip_address = _ip_address(request)
+        entry.ip_address = client_ip(request)
         entry.path = request.path[:500]
     if obj is not None:
         entry.object_type = obj._meta.label_lower

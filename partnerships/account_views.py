@@ -52,10 +52,6 @@ def with_next(url, target):
     return f"{url}?{urlencode({'next': target})}"
 
 
-def second_step(user):
-    return "partnerships:two_factor_verify" if two_factor.uses_two_factor(user) else "partnerships:two_factor_setup"
-
-
 def recent_password_required(view):
     """Changes to how the account logs in ask for the password again, unless given in the last few minutes."""
 
@@ -84,7 +80,7 @@ class PortalLoginView(LoginView):
         login_sessions.confirm_password(self.request.session)
         if not two_factor.code_required(self.request):
             return response
-        return redirect(with_next(reverse(second_step(form.get_user())), self.get_success_url()))
+        return redirect(with_next(reverse(two_factor.second_step(form.get_user())), self.get_success_url()))
 
 
 def admin_login(request):
@@ -155,7 +151,7 @@ def two_factor_recovery_codes(request):
         if not two_factor.uses_two_factor(user):
             raise PermissionDenied
         if not login_sessions.password_recently_confirmed(request.session):
-            return redirect(with_next(reverse("partnerships:confirm_password"), reverse("partnerships:profile")))
+            return password_again(request)
         form = SecondFactorChangeForm(request.POST, prefix="codes")
         if form.is_valid():
             request.session[NEW_CODES_SESSION_KEY] = two_factor.new_recovery_codes(user)

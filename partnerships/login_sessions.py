@@ -7,6 +7,7 @@ import time
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from fachkraefte.audit import client_ip
 from partnerships.models import LoginSession
 
 # settings.SESSION_ENGINE is the database backend: sessions are rows that can be found and deleted by key.
@@ -37,7 +38,7 @@ def remember(request, user):
         session_key=request.session.session_key,
         defaults={
             "user": user,
-            "ip_address": request.META.get("REMOTE_ADDR") or None,
+            "ip_address": client_ip(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
         },
     )

@@ -64,8 +64,7 @@ class SecondFactorMiddleware:
         if user.is_verified() or request.resolver_match.view_name in REACHABLE_WITHOUT_SECOND_FACTOR:
             return None
         if must or request.session.get(two_factor.CODE_REQUIRED_KEY):
-            step = "two_factor_verify" if two_factor.uses_two_factor(user) else "two_factor_setup"
-            return redirect_to(reverse(f"partnerships:{step}"), request)
+            return redirect_to(reverse(two_factor.second_step(user)), request)
         return None
 
 

@@ -37,6 +37,11 @@ def code_required(request):
     return bool(request.session.get(CODE_REQUIRED_KEY)) or requires_two_factor(request.user)
 
 
+def second_step(user):
+    """The page that takes the second factor: the code, or setting up an app for whoever has none yet."""
+    return "partnerships:two_factor_verify" if uses_two_factor(user) else "partnerships:two_factor_setup"
+
+
 def fully_signed_in(request):
     user = request.user
     return user.is_authenticated and (user.is_verified() or not code_required(request))

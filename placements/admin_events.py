@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from fachkraefte.admin import ReadOnlyAdmin
 from fachkraefte.admin_prefill import CheckedPrefillMixin
 from placements import events
 from placements.models import NetworkEvent, OwnNetworkEvent, Registration
@@ -158,7 +159,7 @@ class NetworkEventAdmin(CheckedPrefillMixin, admin.ModelAdmin):
 
 
 @admin.register(OwnNetworkEvent)
-class OwnNetworkEventAdmin(CheckedPrefillMixin, admin.ModelAdmin):
+class OwnNetworkEventAdmin(ReadOnlyAdmin):
     """What staff see beside the programme's own events: the events specialists organised or attended."""
 
     list_display = [
@@ -177,15 +178,6 @@ class OwnNetworkEventAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     search_fields = ["title", "place", "partners", "placement__candidate__name"]
     date_hierarchy = "date"
     list_select_related = ["placement__candidate", "placement__eoi__partnership"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("organised or attended"), ordering="organised")
     def organised_or_attended(self, own_event):

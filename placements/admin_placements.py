@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import services
 from applications.models import ExpressionOfInterest, Status
-from fachkraefte.admin import HistoryAdmin
+from fachkraefte.admin import HistoryAdmin, ReadOnlyAdmin
 from fachkraefte.admin_prefill import CheckedPrefillMixin
 from partnerships.models import Municipality, Side, SpecialistModel
 from placements.admin_placement_actions import PlacementWorkflowAdminMixin
@@ -164,7 +164,7 @@ class PlacementAdmin(CheckedPrefillMixin, PlacementWorkflowAdminMixin, HistoryAd
 
 
 @admin.register(ShortlistEntry)
-class ShortlistEntryAdmin(admin.ModelAdmin):
+class ShortlistEntryAdmin(ReadOnlyAdmin):
     """Read-only: the shortlist is kept in the portal by recruiters, staff and the municipalities."""
 
     list_display = ["candidate", "eoi", "decision", "selected", "added_by", "added_at", "decided_by", "decided_at"]
@@ -172,12 +172,3 @@ class ShortlistEntryAdmin(admin.ModelAdmin):
     list_select_related = ["candidate", "eoi__partnership", "added_by", "decided_by"]
     search_fields = ["candidate__name", "eoi__partnership__name"]
     date_hierarchy = "added_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,9 +8,9 @@ import datetime
 from django.utils import timezone
 
 from applications import dialogue, services
-from applications.demo import COMPLETE
+from applications.demo import COMPLETE, GERMAN_PART, submitted_eoi
 from applications.models import ExpressionOfInterest, Part
-from partnerships.models import Partnership, SpecialistModel, User
+from partnerships.models import SpecialistModel, User
 from placements import events, selection
 from placements import services as placement_services
 from placements.candidates import record_consent, save_candidate
@@ -20,13 +20,7 @@ BERLIN_WINDHOEK = "Berlin – Windhoek"
 HAMBURG_DAR_ES_SALAAM = "Hamburg – Dar es Salaam"
 
 WINDHOEK_CONTENT = {
-    Part.GERMAN: {
-        "motivation": "Berlin und Windhoek arbeiten seit 2000 zusammen, zuletzt zu Wasserverlusten im Netz.",
-        "german_contribution": "Fachaustausch mit den Berliner Wasserbetrieben, zwei Besuche im Jahr.",
-        "german_departments": "Senatsverwaltung für Umwelt, Berliner Wasserbetriebe",
-        "german_contact_name": "Karin Kontakt",
-        "german_contact_email": "kontakt@berlin.example",
-    },
+    Part.GERMAN: GERMAN_PART,
     Part.PARTNER: {
         "need": "A third of the drinking water is lost in the network before it reaches a tap.",
         "tasks_and_goals": "Set up district metering with the water department; train two leak-detection teams.",
@@ -61,20 +55,6 @@ def _people():
     return {key: User.objects.get(email=email) for key, email in emails.items()}
 
 
-def _start(partnership_name, model, content, german_user, partner_user):
-    """A new EOI with every part filled, confirmed by both sides and submitted; None if the demo has it already."""
-    partnership = Partnership.objects.get(name=partnership_name)
-    if partnership.expressions_of_interest.filter(specialist_model=model).exists():
-        return None
-    eoi = services.start(partnership, list(partnership.municipalities.all()), model, by=german_user)
-    for part, values in content.items():
-        eoi = services.save_part(eoi, part, values, version=0, by=partner_user if part == Part.PARTNER else german_user)
-    german, partner = (p.municipality for p in eoi.participants.order_by("side"))
-    services.confirm(eoi, [german], by=german_user)
-    services.confirm(eoi, [partner], by=partner_user)
-    return services.submit(eoi, by=german_user)
-
-
 def _into_dialogue(eoi, staff):
     for step in ("start_review", "open_needs_dialogue"):
         eoi = services.transition(eoi, step, by=staff)
@@ -104,7 +84,7 @@ def _agree_everywhere(eoi, terms, people, german_user, partner_user):
 
 def seed_dialogue(people):
     """Berlin – Windhoek, local expert: in the needs dialogue; Berlin agreed to version 1, Windhoek has yet to."""
-    eoi = _start(BERLIN_WINDHOEK, SpecialistModel.LOCAL, WINDHOEK_CONTENT, people["karin"], people["nangula"])
+    eoi = submitted_eoi(BERLIN_WINDHOEK, SpecialistModel.LOCAL, WINDHOEK_CONTENT, people["karin"], people["nangula"])
     if eoi is None:
         return
     eoi = _into_dialogue(eoi, people["staff"])
@@ -129,7 +109,7 @@ def demo_candidate(name, *, by, **values):
 
 def seed_recruitment(people):
     """Hamburg – Dar es Salaam, integrated expert: in recruitment, with CIM's candidates to match."""
-    eoi = _start(HAMBURG_DAR_ES_SALAAM, SpecialistModel.INTEGRATED, COMPLETE, people["hanna"], people["amani"])
+    eoi = submitted_eoi(HAMBURG_DAR_ES_SALAAM, SpecialistModel.INTEGRATED, COMPLETE, people["hanna"], people["amani"])
     if eoi is None:
         return
     eoi = _into_dialogue(eoi, people["staff"])
@@ -171,7 +151,7 @@ def seed_recruitment(people):
 
 def seed_placement(people):
     """Berlin – Windhoek, development worker: Fatou's placement began five months ago and she keeps its log."""
-    eoi = _start(
+    eoi = submitted_eoi(
         BERLIN_WINDHOEK, SpecialistModel.DEVELOPMENT_WORKER, WINDHOEK_CONTENT, people["karin"], people["nangula"]
     )
     if eoi is None:
