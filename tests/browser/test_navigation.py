@@ -1,8 +1,11 @@
 """The menu bar keeps one row on desktop widths in every language, folds into the toggler below, and the user
 menu reaches the profile and logs out."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.test_csp import signed_in_page
 
@@ -37,8 +40,9 @@ def test_below_it_the_menu_folds_and_the_user_menu_logs_out(browser, portal, bus
     assert page.evaluate(OVERFLOW) <= 0
     assert page.locator("#user-menu").is_hidden()
     page.click(".navbar-toggler")
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))  # the fold has opened
     page.click("#user-menu")
-    assert page.locator(f'.dropdown-menu a[href="{reverse("partnerships:profile")}"]').is_visible()
+    expect(page.locator(f'.dropdown-menu a[href="{reverse("partnerships:profile")}"]')).to_be_visible()
     page.click(".dropdown-menu button[type=submit]")
     page.wait_for_load_state()
     assert page.locator(f'#main-nav a[href="{reverse("login")}"]').count() == 1
