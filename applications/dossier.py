@@ -3,7 +3,6 @@
 Messages are left out on purpose: staff's internal notes must never leave the portal this way.
 """
 
-import csv
 import hashlib
 import io
 import json
@@ -19,6 +18,7 @@ from django.utils import timezone, translation
 
 from applications.documents import render_document
 from applications.models import Event, ExpressionOfInterest
+from fachkraefte.spreadsheets import csv_writer
 
 DOSSIER_DIR = "dossiers"
 DOSSIER_LANGUAGE = "de"
@@ -117,7 +117,7 @@ def when(value):
 def history_csv(events):
     columns = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # names and notes are user text: never a formula
     writer.writerow([str(Event._meta.get_field(name).verbose_name) for name in columns])
     for event in events:
         # A message event's note could quote an internal note; the dossier keeps only that it happened.

@@ -7,12 +7,14 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 
 from applications.models import ExpressionOfInterest
+from fachkraefte.spreadsheets import SafeCellsResourceMixin
 from partnerships.models import Side
 
 FORMATS = {"csv": CSV, "xlsx": XLSX}
 
 
-class ExpressionOfInterestResource(resources.ModelResource):
+class ExpressionOfInterestResource(SafeCellsResourceMixin, resources.ModelResource):
+    # The mixin keeps a name like "=HYPERLINK(...)" from reaching the spreadsheet as a formula.
     id = Field(column_name=_("ID"))
     partnership = Field(column_name=_("partnership"))
     status = Field(column_name=_("status"))
