@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import dialogue
 from applications.models import Meeting, Status, TermsOfReference
+from fachkraefte.admin import ReadOnlyInlineMixin
 
 
 class MeetingFormSet(BaseInlineFormSet):
@@ -49,10 +50,8 @@ class MeetingInline(admin.StackedInline):
         return super().get_queryset(request).select_related("created_by")
 
 
-class TermsOfReferenceInline(admin.TabularInline):
+class TermsOfReferenceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = TermsOfReference
-    extra = 0
-    can_delete = False
     fields = [
         "number",
         "specialist_model",
@@ -63,13 +62,6 @@ class TermsOfReferenceInline(admin.TabularInline):
         "agreement",
         "recorded_changes",
     ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return (

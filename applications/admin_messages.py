@@ -14,21 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import messaging
 from applications.models import Message
+from fachkraefte.admin import ReadOnlyInlineMixin
 
 
-class MessageThreadInline(admin.StackedInline):
+class MessageThreadInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = Message
     verbose_name_plural = _("messages and internal notes")
-    extra = 0
-    can_delete = False
     fields = ["author", "posted_at", "internal", "text", "attachment_link"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")

@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +7,26 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "applications"
     verbose_name = _("Applications")
+    periodic_tasks = {
+        "news-digests": {"task": "applications.digests.send_news_digests", "schedule": crontab(hour=7, minute=0)},
+        "overdue-digest": {
+            "task": "applications.digests.send_overdue_digest",
+            "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+        },
+        "render-missing-eoi-pdfs": {
+            "task": "applications.tasks.render_missing_eoi_pdfs",
+            "schedule": crontab(minute="*/10"),
+        },
+    }
+
+    def ready(self):
+        from applications import (  # noqa: F401 - registers the models' workflow and the digest tasks
+            digests,
+            workflow,
+        )
+
+    def seed_demo(self):
+        from applications.demo import seed_applications
+
+        seed_applications()
+        return []

@@ -73,7 +73,7 @@ def record_meeting(eoi, *, date, format, participants, notes="", by):  # noqa: A
         meeting = Meeting.objects.create(
             eoi=current, date=date, format=format, participants=participants, notes=notes, created_by=by
         )
-        record(current, Event.Kind.MEETING, by=by, note=f"{date.isoformat()} – {meeting.get_format_display()}")
+        record(current, Event.Kind.MEETING, by=by, date=date.isoformat(), format=meeting.format)
     return meeting
 
 
@@ -99,7 +99,7 @@ def propose_terms(eoi, values, *, by):
             created_by=by,
             **{name: values[name] for name in TERMS_FIELDS},
         )
-        record(current, Event.Kind.TERMS_PROPOSED, by=by, note=str(terms))
+        record(current, Event.Kind.TERMS_PROPOSED, by=by, number=terms.number)
     return terms
 
 
@@ -157,15 +157,13 @@ def _parties(eoi, municipalities, *, by, as_staff):
 
 
 def _record_agreement(eoi, terms, made, *, by):
-    names = ", ".join(str(a.municipality.name) if a.municipality else _("programme staff") for a in made)
-    note = _("Version %(number)s: %(parties)s") % {"number": terms.number, "parties": names}
-    if terms.is_agreed():
-        note = f"{note}. " + _("Every party has now agreed.")
-        if eoi.specialist_model != terms.specialist_model:
-            # The agreed model decides the recruitment channel, so the EOI follows the terms.
-            eoi.specialist_model = terms.specialist_model
-            eoi.save(update_fields=["specialist_model", "updated_at"])
-    record(eoi, Event.Kind.TERMS_AGREED, by=by, note=note)
+    parties = [a.municipality.name if a.municipality else None for a in made]  # None: programme staff
+    all_agreed = terms.is_agreed()
+    if all_agreed and eoi.specialist_model != terms.specialist_model:
+        # The agreed model decides the recruitment channel, so the EOI follows the terms.
+        eoi.specialist_model = terms.specialist_model
+        eoi.save(update_fields=["specialist_model", "updated_at"])
+    record(eoi, Event.Kind.TERMS_AGREED, by=by, number=terms.number, parties=parties, all_agreed=all_agreed)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -28,14 +28,14 @@ def request_document(eoi, language, *, by):
     check_language(language)
     with transaction.atomic():
         [document] = queue_documents(eoi, [language])
-        record(eoi, Event.Kind.PDF_REQUESTED, by=by, note=document.get_language_display())
+        record(eoi, Event.Kind.PDF_REQUESTED, by=by, language=document.language)
     return document
 
 
 def queue_documents(eoi, languages):
     """A row per language for the content as it stands (state preparing), rendered after commit.
 
-    The rows are the record of what is still to print: render_missing_pdfs queues again any that the
+    The rows are the record of what is still to print: render_missing_eoi_pdfs queues again any that the
     broker never got.
     """
     fingerprint = eoi.fingerprint()

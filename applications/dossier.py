@@ -115,7 +115,7 @@ def when(value):
 
 
 def history_csv(events):
-    columns = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
+    columns = ["created_at", "kind", "from_status", "to_status", "actor", "params", "note"]
     out = io.StringIO()
     writer = csv_writer(out)  # names and notes are user text: never a formula
     writer.writerow([str(Event._meta.get_field(name).verbose_name) for name in columns])
@@ -130,6 +130,7 @@ def history_csv(events):
                 event.get_from_status_display(),
                 event.get_to_status_display(),
                 actor,
+                event.detail(),
                 note,
             ]
         )

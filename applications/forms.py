@@ -138,20 +138,33 @@ PART_FORMS = {Part.GERMAN: GermanPartForm, Part.PARTNER: PartnerPartForm, Part.S
 
 
 class InvitationForm(forms.Form):
-    municipality = forms.ModelChoiceField(label=_("For the municipality"), queryset=Municipality.objects.none())
+    """Invite someone to act, as an editor, for one of the EOI's municipalities.
+
+    `municipalities` are those the user may invite for (applications.invitations decides); only they are
+    offered. Any municipality of the EOI is a valid answer here, so that one the user may not invite
+    for reaches the service, which refuses it (403, logged), instead of passing for a typing error.
+    """
+
+    municipality = forms.ModelChoiceField(
+        label=_("For the municipality"),
+        queryset=Municipality.objects.none(),
+        help_text=_("The person invited joins as an editor. Contact persons are chosen on the members page."),
+    )
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail address"))
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, eoi, **kwargs):
+    def __init__(self, *args, eoi, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.filter(eoi_participations__eoi=eoi).order_by(
-            "country", "name"
-        )
-        partners = [p.municipality for p in eoi.participants.all() if not p.municipality.is_german]
-        if partners and not self.is_bound:
-            self.initial["municipality"] = partners[0].pk
-            self.initial["language"] = "en"
+        field = self.fields["municipality"]
+        field.queryset = Municipality.objects.filter(eoi_participations__eoi=eoi).order_by("country", "name")
+        offered = list(municipalities)
+        field.widget.choices = [("", field.empty_label), *((m.pk, str(m)) for m in offered)]
+        if not offered:
+            field.help_text = _("Only the contact persons of a municipality can invite people to act for it.")
+        if len(offered) == 1 and not self.is_bound:
+            self.initial["municipality"] = offered[0].pk
+            self.initial["language"] = "de" if offered[0].is_german else "en"
 
 
 class WithdrawForm(forms.Form):

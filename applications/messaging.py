@@ -4,46 +4,19 @@ An internal note is for programme staff only: it records no event (the event rec
 applicants), tells no one, and its attachment is served to staff only.
 """
 
-from dataclasses import dataclass
-
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 
 from applications import notifications
 from applications.models import Event, Message
 from applications.services import record
-from applications.uploads import ACCEPT, ALLOWED_LABELS, FileType, clean_original_name, detect_type, not_allowed
+from fachkraefte.uploads import UploadField, check_upload
 from partnerships.roles import is_programme_staff
 
 EVENT_NOTE_LENGTH = 120
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    file_type: FileType
-    original_name: str
-
-
-def check_upload(upload):
-    """The type (told from the content) and a clean name of an upload, or ValidationError: as for attachments."""
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is too large (%(size)s). At most %(limit)s are allowed."),
-            code="file_size",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-        )
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    file_type = detect_type(data)
-    if file_type is None:
-        raise not_allowed()
-    return CheckedUpload(file_type, clean_original_name(upload.name, file_type))
 
 
 class MessageForm(forms.Form):
@@ -52,22 +25,11 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Please write a message.")},
     )
-    attachment = forms.FileField(
-        label=_("Attachment"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attachment"].help_text = _("Optional. %(types)s, at most %(limit)s.") % {
-            "types": ALLOWED_LABELS,
-            "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
-        }
+    attachment = UploadField(label=_("Attachment"), required=False, optional_hint=True)
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
-        if upload:
-            check_upload(upload)
-        return upload
+        return check_upload(upload).file if upload else upload  # post_message takes the upload itself
 
 
 def post_message(eoi, body, *, by, internal=False, upload=None):

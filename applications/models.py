@@ -13,6 +13,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from applications.vocabulary import Sdg, Theme
+from fachkraefte.records import Record, label_of
 from partnerships.models import (
     MembershipRole,
     ModelAvailability,
@@ -58,16 +59,56 @@ CHANNEL_OF_MODEL = {
 }
 
 
+# --- who may take a step: the `permission` of each @transition below -------------------------
+
+
 def staff_only(eoi, user):
     return is_programme_staff(user)
 
 
+def contact_sides(eoi, user):
+    """The sides of the EOI on which `user` is a contact of a participating municipality."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        eoi.participants.filter(
+            municipality__memberships__user=user, municipality__memberships__role=MembershipRole.CONTACT
+        ).values_list("side", flat=True)
+    )
+
+
+def applicant_contact(eoi, user):
+    """A contact of a participating municipality: they carry the EOI (staff do not submit for them)."""
+    return bool(contact_sides(eoi, user))
+
+
 def applicant_or_staff(eoi, user):
+    return is_programme_staff(user) or applicant_contact(eoi, user)
+
+
+def employer_contact(eoi, user):
+    """Who picks the candidate: for integrated experts the employer (the partner side), otherwise any contact."""
+    sides = contact_sides(eoi, user)
+    return Side.PARTNER in sides if eoi.specialist_model == SpecialistModel.INTEGRATED else bool(sides)
+
+
+def staff_or_contact_when_all_declined(eoi, user):
+    """Staff reopen recruitment at will; the municipalities do by declining every shortlisted candidate."""
     if is_programme_staff(user):
         return True
-    return eoi.participants.filter(
-        municipality__memberships__user=user, municipality__memberships__role=MembershipRole.CONTACT
-    ).exists()
+    all_declined = eoi.shortlist.exists() and not eoi.shortlist.exclude(decision="declined").exists()
+    return all_declined and applicant_contact(eoi, user)
+
+
+# --- conditions of the steps ---------------------------------------------------------------
+
+
+def ready_to_submit(eoi):
+    return not eoi.why_not_submittable()
+
+
+def has_selected_candidate(eoi):
+    return eoi.shortlist.filter(selected=True).exists()
 
 
 def has_agreed_terms(eoi):
@@ -177,6 +218,7 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
 
     objects = ExpressionOfInterestQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    RECORDS = "events"
 
     class Meta:
         verbose_name = _("expression of interest")
@@ -193,7 +235,13 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
         )
 
     # --- the workflow: every status change is declared here -----------------------------------
-    @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.RETURNED],
+        target=Status.SUBMITTED,
+        permission=applicant_contact,
+        conditions=[ready_to_submit],
+    )
     def submit(self, by=None):
         self.submitted_at = timezone.now()
 
@@ -231,11 +279,22 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
     def start_candidate_selection(self, by=None):
         pass
 
-    @transition(field=status, source=Status.CANDIDATE_SELECTION, target=Status.RECRUITMENT, permission=staff_only)
+    @transition(
+        field=status,
+        source=Status.CANDIDATE_SELECTION,
+        target=Status.RECRUITMENT,
+        permission=staff_or_contact_when_all_declined,
+    )
     def reopen_recruitment(self, by=None):
         """No candidate was selected: recruitment goes on."""
 
-    @transition(field=status, source=Status.CANDIDATE_SELECTION, target=Status.CONTRACTING, permission=staff_only)
+    @transition(
+        field=status,
+        source=Status.CANDIDATE_SELECTION,
+        target=Status.CONTRACTING,
+        permission=employer_contact,
+        conditions=[has_selected_candidate],
+    )
     def start_contracting(self, by=None):
         pass
 
@@ -284,6 +343,19 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
             if empty:
                 missing[part] = empty
         return missing
+
+    def why_not_submittable(self):
+        """The reasons, one sentence each, or an empty list when the EOI may be submitted."""
+        reasons = []
+        for part, fields in self.missing_fields().items():
+            labels = ", ".join(str(ExpressionOfInterest._meta.get_field(f).verbose_name) for f in fields)
+            reasons.append(_("%(part)s is incomplete: %(fields)s.") % {"part": Part(part).label, "fields": labels})
+        fingerprint = self.fingerprint()
+        confirmed = {c.municipality_id for c in self.confirmations.standing() if c.fingerprint == fingerprint}
+        waiting = [p.municipality.name for p in self.participants.all() if p.municipality_id not in confirmed]
+        if waiting:
+            reasons.append(_("Not yet confirmed by: %(names)s.") % {"names": ", ".join(waiting)})
+        return [str(reason) for reason in reasons]
 
     def municipalities_of_side(self, side):
         return [p.municipality for p in self.participants.all() if p.side == side]
@@ -371,8 +443,15 @@ class Version(models.Model):
         return str(_("Version %(number)s") % {"number": self.number})
 
 
-class Event(models.Model):
-    """The one record of what happened to an EOI: timeline, history and notifications read it."""
+def _language_name(code):
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+class Event(Record):
+    """The one record of what happened to an EOI: timeline, history and notifications read it.
+
+    `params` keep the particulars as data; `detail()` renders them in the reader's language.
+    """
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Expression of interest started")
@@ -398,26 +477,45 @@ class Event(models.Model):
 
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
 
-    class Meta:
+    STATUS_CHOICES = Status
+    DETAILS = {
+        Kind.INVITED: _("%(email)s (%(municipality)s)"),
+        Kind.INVITATION_RESENT: "%(email)s",
+        Kind.INVITATION_REVOKED: "%(email)s",
+        Kind.INVITATION_ACCEPTED: "%(email)s",
+        Kind.PART_SAVED: lambda params: label_of(Part, params["part"]),
+        Kind.CONFIRMED: lambda params: ", ".join(params["municipalities"]),
+        Kind.ATTACHMENT_ADDED: "%(file)s",
+        Kind.ATTACHMENT_REMOVED: "%(file)s",
+        Kind.PDF_REQUESTED: lambda params: _language_name(params["language"]),
+        Kind.STATUS_CHANGED: lambda params: Event.status_detail(params),
+        Kind.MEETING: lambda params: f"{params['date']} – {label_of(Meeting.Format, params['format'])}",
+        Kind.TERMS_PROPOSED: lambda params: str(_("Terms of reference, version %(number)s") % params),
+        Kind.TERMS_AGREED: lambda params: Event.agreement_detail(params),
+    }
+
+    class Meta(Record.Meta):
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["-created_at", "-pk"]
 
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+    @staticmethod
+    def status_detail(params):
+        if "candidate" in params:
+            return str(_("Selected: %(candidate)s") % params)
+        if params.get("all_declined"):
+            return str(_("Every shortlisted candidate was declined; recruitment goes on."))
+        return ""
+
+    @staticmethod
+    def agreement_detail(params):
+        parties = [name or str(_("programme staff")) for name in params["parties"]]
+        text = str(_("Version %(number)s: %(parties)s") % {"number": params["number"], "parties": ", ".join(parties)})
+        if params.get("all_agreed"):
+            text = f"{text}. " + str(_("Every party has now agreed."))
+        return text
 
 
 class Invitation(models.Model):

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from applications.models import ExpressionOfInterest, Invitation, Message, QueuedNotification
+from applications.models import Event, ExpressionOfInterest, Invitation, Message, QueuedNotification
 from fachkraefte.outbox import queue_mail
 from partnerships.models import MembershipRole, MunicipalityMembership, Role, User
 from partnerships.roles import is_programme_staff
@@ -82,10 +82,13 @@ def withdrawn(eoi_id):
     tell_contacts(ExpressionOfInterest.objects.get(pk=eoi_id), "eoi-withdrawn")
 
 
-def status_changed(eoi_id, previous, comment):
-    """A decision: always sent, whatever the user's preference for news."""
-    eoi = ExpressionOfInterest.objects.get(pk=eoi_id)
-    tell_contacts(eoi, "eoi-status-changed", status=eoi.status, previous=previous, comment=comment)
+def status_changed(event_id):
+    """A decision, read from its record: always sent, whatever the user's preference for news.
+
+    The record's particulars are rendered in each recipient's language as the e-mail is written.
+    """
+    event = Event.objects.select_related("eoi__partnership").get(pk=event_id)
+    tell_contacts(event.eoi, "eoi-status-changed", event=event, status=event.to_status, previous=event.from_status)
 
 
 # --- news: e-mail that carries no decision, sent as each user chose ---------------------------

@@ -1,10 +1,9 @@
 """What happens to an expression of interest: each function one transaction, one record, its e-mails in the outbox."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from applications import notifications
 from applications.documents import queue_documents
@@ -13,13 +12,12 @@ from applications.models import (
     Confirmation,
     Event,
     ExpressionOfInterest,
-    Invitation,
     Part,
     Participant,
-    Status,
     Version,
-    model_still_open,
 )
+from fachkraefte import records
+from fachkraefte.workflow import run_step, steps_open_to
 from partnerships.models import Country, MembershipRole, MunicipalityMembership, Side, SpecialistModel
 
 
@@ -31,68 +29,19 @@ class StaleVersion(Exception):  # noqa: N818 - a refusal, not a bug
         self.current = current
 
 
-def record(eoi, kind, *, by=None, note="", from_status="", to_status=""):
-    return Event.objects.create(eoi=eoi, kind=kind, actor=by, note=note, from_status=from_status, to_status=to_status)
+def record(eoi, kind, *, by=None, note="", **params):
+    """One record of what happened to the EOI (see fachkraefte.records): the kind and its particulars as data."""
+    return records.record(eoi, kind, by=by, note=note, **params)
 
 
-# Transitions that need a reason the applicants will read.
-COMMENT_REQUIRED = {"return_for_changes", "reject", "withdraw", "reopen_needs_dialogue", "reopen_recruitment"}
-EVENT_OF_TRANSITION = {"withdraw": Event.Kind.WITHDRAWN}
-
-
-class TransitionRefused(Exception):  # noqa: N818 - a refusal the user reads
-    pass
-
-
-def _change_status(eoi, name, *, by):
-    getattr(eoi, name)(by=by)
-    eoi.status_changed_at = timezone.now()
-    eoi.save()
-
-
-def transition(eoi, name, *, by, comment=""):
-    """Run one declared transition under a row lock, record who/when/why, write the parties' e-mails.
-
-    Two people pressing different buttons at once: the second waits for the lock, then finds the
-    status changed and is refused, never silently overwriting the first.
-    """
-    if name in COMMENT_REQUIRED and not comment.strip():
-        raise TransitionRefused(_("Please give a reason: the applicants will read it."))
-    with transaction.atomic():
-        current = _locked(eoi)
-        method = getattr(current, name, None)
-        if method is None or not hasattr(method, "_django_fsm"):
-            raise TransitionRefused(_("There is no such step."))
-        if not can_proceed(method, check_conditions=False):
-            raise TransitionRefused(
-                _("This step is not possible from the status “%(status)s”; someone may have moved it meanwhile.")
-                % {"status": current.get_status_display()}
-            )
-        if not has_transition_perm(method, by):
-            if not can_proceed(method):
-                raise TransitionRefused(unmet_conditions(current, name))
-            raise PermissionDenied
-        previous = current.status
-        _change_status(current, name, by=by)
-        kind = EVENT_OF_TRANSITION.get(name, Event.Kind.STATUS_CHANGED)
-        record(current, kind, by=by, note=comment, from_status=previous, to_status=current.status)
-        notifications.status_changed(current.pk, previous, comment)
-    return current
-
-
-def unmet_conditions(eoi, name):
-    reasons = []
-    if name == "start_recruitment":
-        if eoi.agreed_terms() is None:
-            reasons.append(_("The terms of reference are not yet agreed by every party."))
-        if not model_still_open(eoi):
-            reasons.append(_("The specialist model is no longer open in the partner country."))
-    return " ".join(reasons) or _("The conditions for this step are not met.")
+def transition(eoi, name, *, by, comment="", params=None):
+    """Run one declared step of the EOI through the one runner; StepRefused says why not."""
+    return run_step(eoi, name, by=by, comment=comment, params=params)
 
 
 def available_transitions(eoi, user):
-    """The transitions this user may run now, by method name, in the order they are declared."""
-    return [t.name for t in eoi.get_available_user_status_transitions(user) if t.name != "submit"]
+    """The steps this user may take now, by method name, in the order they are declared (submitting aside)."""
+    return [name for name in steps_open_to(eoi, user) if name != "submit"]
 
 
 def check_model_open(partner_municipalities, specialist_model, day=None):
@@ -159,7 +108,7 @@ def save_part(eoi, part, values, *, version, by):
         setattr(current, f"{part}_version", version + 1)
         current.save()
         if current.fingerprint() != fingerprint_before:
-            record(current, Event.Kind.PART_SAVED, by=by, note=str(part.label))
+            record(current, Event.Kind.PART_SAVED, by=by, part=part.value)
             void_confirmations(current, by=by)
     return current
 
@@ -191,37 +140,15 @@ def confirm(eoi, municipalities, *, by):
                 eoi=current, municipality=municipality, confirmed_by=by, fingerprint=fingerprint
             )
         keep_version(current, by=by)
-        record(current, Event.Kind.CONFIRMED, by=by, note=", ".join(m.name for m in municipalities))
+        record(current, Event.Kind.CONFIRMED, by=by, municipalities=[m.name for m in municipalities])
     return current
 
 
-def why_not_submittable(eoi):
-    """The reasons, one sentence each, or an empty list when the EOI may be submitted."""
-    reasons = []
-    for part, fields in eoi.missing_fields().items():
-        labels = ", ".join(str(ExpressionOfInterest._meta.get_field(f).verbose_name) for f in fields)
-        reasons.append(_("%(part)s is incomplete: %(fields)s.") % {"part": Part(part).label, "fields": labels})
-    fingerprint = eoi.fingerprint()
-    confirmed = {c.municipality_id for c in eoi.confirmations.standing() if c.fingerprint == fingerprint}
-    waiting = [p.municipality.name for p in eoi.participants.all() if p.municipality_id not in confirmed]
-    if waiting:
-        reasons.append(_("Not yet confirmed by: %(names)s.") % {"names": ", ".join(waiting)})
-    return reasons
-
-
 def submit(eoi, *, by):
+    """Submit what every party confirmed: the step, the submitted version and the PDFs in their languages."""
     with transaction.atomic():
-        current = _locked(eoi)
-        previous = current.status
-        if current.status not in (Status.DRAFT, Status.RETURNED):
-            raise ValidationError(_("This expression of interest has already been submitted."), code="state")
-        reasons = why_not_submittable(current)
-        if reasons:
-            raise ValidationError(reasons, code="incomplete")
-        _change_status(current, "submit", by=by)
+        current = run_step(eoi, "submit", by=by)
         keep_version(current, by=by, submitted=True)
-        record(current, Event.Kind.SUBMITTED, by=by, from_status=previous, to_status=current.status)
-        notifications.submitted(current.pk)
         queue_documents(current, current_languages(current))
     return current
 
@@ -237,45 +164,4 @@ def current_languages(eoi):
 
 
 def withdraw(eoi, reason, *, by):
-    return transition(eoi, "withdraw", by=by, comment=reason)
-
-
-def invite(eoi, municipality, email, name, language, *, by):
-    with transaction.atomic():
-        invitation = Invitation.objects.create(
-            eoi=eoi, municipality=municipality, email=email, name=name, language=language, invited_by=by
-        )
-        record(eoi, Event.Kind.INVITED, by=by, note=f"{email} ({municipality.name})")
-        notifications.invitation(invitation.pk)
-    return invitation
-
-
-def resend_invitation(invitation, *, by):
-    with transaction.atomic():
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
-        record(invitation.eoi, Event.Kind.INVITATION_RESENT, by=by, note=invitation.email)
-        notifications.invitation(invitation.pk)
-
-
-def revoke_invitation(invitation, *, by):
-    with transaction.atomic():
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        record(invitation.eoi, Event.Kind.INVITATION_REVOKED, by=by, note=invitation.email)
-
-
-def accept_invitation(invitation, *, user):
-    """The invitee becomes a contact of the municipality they were invited for; the link works once."""
-    with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_open:
-            raise ValidationError(_("This invitation has already been used or was revoked."), code="used")
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-        MunicipalityMembership.objects.get_or_create(
-            user=user, municipality=invitation.municipality, defaults={"role": MembershipRole.CONTACT}
-        )
-        record(invitation.eoi, Event.Kind.INVITATION_ACCEPTED, by=user, note=invitation.email)
-    return invitation
+    return run_step(eoi, "withdraw", by=by, comment=reason)

@@ -15,3 +15,11 @@ def build_dossier(eoi_id, user_id=None):
     from applications.dossier import build
 
     build(eoi_id, user_id)
+
+
+@shared_task(ignore_result=True)
+def render_missing_eoi_pdfs(older_than_seconds=300):
+    """Every ten minutes: queue again the EOI PDFs whose rendering was never queued or never finished."""
+    from applications.documents import queue_missing_documents
+
+    return queue_missing_documents(older_than_seconds)

@@ -154,7 +154,8 @@ def catch_up(timeout=300):
             continue
         rounds += 1
         sender.send_task("fachkraefte.tasks.send_pending_mail", kwargs={"older_than_seconds": 30})
-        sender.send_task("fachkraefte.tasks.render_missing_pdfs", kwargs={"older_than_seconds": 60})
+        sender.send_task("applications.tasks.render_missing_eoi_pdfs", kwargs={"older_than_seconds": 60})
+        sender.send_task("placements.tasks.render_missing_report_pdfs", kwargs={"older_than_seconds": 60})
         time.sleep(10)
     raise SystemExit(f"Not caught up after {timeout} s: {pending} e-mails pending, {preparing} PDFs preparing")
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from fachkraefte.models import AuditEntry, OutboundEmail
@@ -32,6 +33,36 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method != "GET":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyInlineMixin:
+    """An inline that shows rows and never adds, changes or deletes them; every listed field is read-only."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RecordInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The record of what happened to the object (see fachkraefte.records), in the reader's language."""
+
+    verbose_name_plural = _("history")
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "particulars", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("particulars"))
+    def particulars(self, entry):
+        return entry.detail()
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import csp.constants
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -192,28 +191,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The scheduled jobs (digests, reminders, anonymisation); the DatabaseScheduler copies these into its
-# table, where staff may change the times.
-CELERY_IMPORTS = ["applications.digests"]  # autodiscovery finds only tasks.py modules
-CELERY_BEAT_SCHEDULE = {
-    "news-digests": {"task": "applications.digests.send_news_digests", "schedule": crontab(hour=7, minute=0)},
-    "overdue-digest": {
-        "task": "applications.digests.send_overdue_digest",
-        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
-    },
-    "anonymise-expired-candidates": {
-        "task": "placements.tasks.anonymise_expired_candidates",
-        "schedule": crontab(hour=2, minute=30),
-    },
-    "event-reminders": {"task": "placements.tasks.remind_event_participants", "schedule": crontab(minute=15)},
-    "report-reminders": {"task": "placements.tasks.remind_reports", "schedule": crontab(hour=6, minute=45)},
-    "send-pending-mail": {"task": "fachkraefte.tasks.send_pending_mail", "schedule": crontab()},
-    "render-missing-pdfs": {"task": "fachkraefte.tasks.render_missing_pdfs", "schedule": crontab(minute="*/10")},
-    "purge-expired-records": {
-        "task": "fachkraefte.tasks.purge_expired_records",
-        "schedule": crontab(hour=3, minute=10),
-    },
-}
+# The scheduled jobs: each app lists its own (AppConfig.periodic_tasks); fachkraefte.periodic assembles them.
 # visibility_timeout: Redis gives a task that a worker took but never acknowledged (killed mid-task) to
 # another worker after this many seconds. max_retries 0 and the connect timeout: publishing to a Redis that
 # is down fails at once instead of blocking the request (the outbox and the periodic tasks catch up).

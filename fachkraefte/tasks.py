@@ -16,7 +16,7 @@ def enqueue(task, *args):
     retry=False and the broker's transport options (settings: max_retries 0, a connect timeout) make a
     stopped Redis cost milliseconds, not seconds. ignore_result: nobody reads these results, and waiting for
     the result store (Redis too) would block for ~20 s when it is down. The work is not lost: the periodic
-    tasks (send_pending_mail, render_missing_pdfs) pick up what was not queued.
+    tasks (send_pending_mail, each app's render_missing_…_pdfs) pick up what was not queued.
     """
     try:
         task.apply_async(args, retry=False, ignore_result=True)
@@ -58,15 +58,6 @@ def send_pending_mail(older_than_seconds=60):
     from fachkraefte import outbox
 
     return outbox.send_pending(older_than_seconds=older_than_seconds)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def render_missing_pdfs(older_than_seconds=300):
-    """Every ten minutes: queue again the PDFs whose rendering was never queued or never finished."""
-    from applications.documents import queue_missing_documents
-    from placements.reports import queue_missing_report_pdfs
-
-    return queue_missing_documents(older_than_seconds) + queue_missing_report_pdfs(older_than_seconds)
 
 
 @shared_task(ignore_result=True)

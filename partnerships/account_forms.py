@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from partnerships import two_factor
@@ -12,6 +13,14 @@ class EndOtherSessionsMixin(forms.Form):
     end_other_sessions = forms.BooleanField(
         label=_("Also sign me out everywhere else (other browsers and devices)"), required=False, initial=True
     )
+
+
+class LoginForm(AuthenticationForm):
+    """The password step of the login. The address goes to authenticate() normalised, so that the lockout
+    (django-axes keys on the username it is given) counts KARIN@... and karin@... as one account."""
+
+    def clean_username(self):
+        return User.objects.normalize_email(self.cleaned_data["username"])
 
 
 class CodeForm(forms.Form):
@@ -99,8 +108,8 @@ class EmailChangeForm(EndOtherSessionsMixin):
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
-        if email.lower() == self.user.email.lower():
+        if email == User.objects.normalize_email(self.user.email):
             raise forms.ValidationError(_("This is your address already."), code="same")
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.with_email(email).exists():
             raise forms.ValidationError(_("Another account uses this address."), code="exists")
         return email

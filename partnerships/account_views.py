@@ -13,7 +13,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from partnerships.account_forms import (
     CodeForm,
     ConfirmPasswordForm,
     EmailChangeForm,
+    LoginForm,
     SecondFactorChangeForm,
     SetUpAppForm,
 )
@@ -74,6 +75,8 @@ def password_again(request):
 
 class PortalLoginView(LoginView):
     """The password step; whoever has (or must have) a second factor goes on to give (or set up) one."""
+
+    authentication_form = LoginForm
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -281,12 +284,16 @@ def change_email(data):
     """Apply a confirmed change; returns why it cannot be applied ("used", "taken"), or None."""
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=data.get("user"), is_active=True).first()
-        if user is None or user.email != data.get("old"):
+        if user is None or user.email != User.objects.normalize_email(data.get("old")):
             return "used"
-        if User.objects.filter(email__iexact=data["new"]).exclude(pk=user.pk).exists():
+        if User.objects.with_email(data["new"]).exclude(pk=user.pk).exists():
             return "taken"
         user.email = data["new"]
-        user.save(update_fields=["email"])
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["email"])
+        except IntegrityError:  # taken a moment ago, in another request: the database holds each address once
+            return "taken"
         context = {"name": user.name, "new_email": user.email}
         outbox.queue_mail("email-changed", [data["old"]], context, user.preferred_language)
     return None

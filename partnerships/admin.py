@@ -1,17 +1,22 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 from django_fsm import TransitionNotAllowed
 
+from fachkraefte import audit
+from fachkraefte.admin import ReadOnlyAdmin
 from fachkraefte.admin_prefill import CheckedPrefillMixin
-from partnerships import services
+from partnerships import grants, memberships, services
 from partnerships.ags import GERMAN_STATES
 from partnerships.models import (
     Country,
+    GrantRecord,
     JoinRequest,
     LoginSession,
     ModelAvailability,
@@ -56,6 +61,52 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "name", "preferred_language", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    # Rights are handed on by superusers only, never to themselves (see partnerships.grants); every change is recorded.
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not grants.may_change_privileges(request.user, obj):
+            fields += [field for field in grants.PRIVILEGED_FIELDS if field not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not grants.may_edit_account(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not grants.may_edit_account(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Privileged fields sent by someone who may not change them are ignored (read-only); the attempt is logged.
+
+        Logged here, before the admin's transaction opens, so that the entry stays.
+        """
+        posted = [field for field in grants.PRIVILEGED_FIELDS if field in request.POST]
+        if request.method == "POST" and posted:
+            account = self.get_object(request, unquote(object_id)) if object_id else self.model()
+            if account is not None and not grants.may_change_privileges(request.user, account):
+                detail = f"privileged fields sent: {', '.join(posted)}"
+                audit.log(audit.Kind.ACCESS_REFUSED, obj=account if account.pk else None, detail=detail)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj).objects.get(pk=obj.pk) if change else type(obj)()
+        form.privileges_before = grants.privileges_of(stored)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        before, after = form.privileges_before, grants.privileges_of(user)
+        if grants.changed_privileges(before, after) and not grants.may_change_privileges(request.user, user):
+            # Unreachable while the fields are read-only for them; should a form ever offer them, the
+            # admin's transaction undoes the whole save.
+            raise PermissionDenied
+        grants.record_privilege_changes(user, before, after, by=request.user, via=grants.Via.ADMIN)
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -150,13 +201,70 @@ class PartnershipAdmin(CheckedPrefillMixin, admin.ModelAdmin):
             partnership.save(update_fields=["name"])
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """Asks partnerships.memberships whether the acting user may decide this membership."""
+
+    acting_user = None  # set per request by MunicipalityMembershipAdmin.get_form
+
+    class Meta:
+        model = MunicipalityMembership
+        fields = ["user", "municipality", "role"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        user = cleaned_data.get("user") or getattr(self.instance, "user", None)
+        municipality = cleaned_data.get("municipality") or getattr(self.instance, "municipality", None)
+        if user is not None and municipality is not None:
+            reason = memberships.why_not_grant(self.acting_user, user, municipality)
+            if reason:
+                raise ValidationError(reason)
+        return cleaned_data
+
+
 @admin.register(MunicipalityMembership)
 class MunicipalityMembershipAdmin(CheckedPrefillMixin, admin.ModelAdmin):
+    """Staff grant, change and remove memberships here; partnerships.memberships decides and records."""
+
+    form = MembershipAdminForm
     list_display = ["user", "municipality", "role", "created_at"]
     list_filter = ["role", "municipality__country"]
     search_fields = ["user__email", "user__name", "municipality__name", "municipality__ags"]
     autocomplete_fields = ["user", "municipality"]
     list_select_related = ["user", "municipality"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A membership changes its role only; another person or municipality is another membership.
+        return ["user", "municipality", "created_at"] if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.user_id == request.user.pk:  # nobody decides their own membership
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"acting_user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        via = memberships.Via.ADMIN
+        if change:
+            stored = MunicipalityMembership.objects.select_related("user", "municipality").get(pk=obj.pk)
+            saved = memberships.change_role(stored, obj.role, by=request.user, via=via)
+        else:
+            saved, _created = memberships.add(obj.user, obj.municipality, obj.role, by=request.user, via=via)
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+    def delete_model(self, request, obj):
+        memberships.remove(obj, by=request.user, via=memberships.Via.ADMIN)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "municipality"):
+            memberships.remove(membership, by=request.user, via=memberships.Via.ADMIN)
 
 
 @admin.register(JoinRequest)
@@ -180,13 +288,15 @@ class JoinRequestAdmin(CheckedPrefillMixin, admin.ModelAdmin):
 
     def decide(self, request, queryset, decision):
         base_url = request.build_absolute_uri("/").rstrip("/")
-        decided = skipped = 0
-        for join_request in queryset:
+        decided = skipped = refused = 0
+        for join_request in queryset.select_related("user", "municipality"):
             try:
                 decision(join_request, by=request.user, base_url=base_url)
                 decided += 1
             except TransitionNotAllowed:  # decided already, by a contact or another click
                 skipped += 1
+            except PermissionDenied:  # e.g. one's own request: the policy refused it (and logged it)
+                refused += 1
         self.message_user(
             request,
             ngettext("%(count)d join request decided.", "%(count)d join requests decided.", decided)
@@ -203,6 +313,17 @@ class JoinRequestAdmin(CheckedPrefillMixin, admin.ModelAdmin):
                 )
                 % {"count": skipped},
                 messages.WARNING,
+            )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d request was left as it was: you may not decide it (your own, for instance).",
+                    "%(count)d requests were left as they were: you may not decide them (your own, for instance).",
+                    refused,
+                )
+                % {"count": refused},
+                messages.ERROR,
             )
 
 
@@ -327,3 +448,18 @@ class ModelAvailabilityAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.changed_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(GrantRecord)
+class GrantRecordAdmin(ReadOnlyAdmin):
+    """Every change of someone's rights: memberships, staff and superuser status, groups, permissions."""
+
+    list_display = ["at", "user_email", "kind", "municipality", "change", "by_email", "via", "reference"]
+    list_filter = ["kind", "via", "at", ("municipality", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user_email", "by_email", "municipality__name", "municipality__ags"]
+    date_hierarchy = "at"
+    list_select_related = ["municipality"]
+
+    @admin.display(description=_("change"))
+    def change(self, grant):
+        return f"{grant.readable(grant.before)} → {grant.readable(grant.after)}"

@@ -15,3 +15,9 @@ class PartnershipsConfig(AppConfig):
         signals.connect()
 
         post_migrate.connect(grant_role_permissions, dispatch_uid="partnerships.grant_role_permissions")
+
+    def seed_demo(self):
+        from partnerships.demo import demo_logins, seed_demo
+
+        seed_demo()
+        return demo_logins()

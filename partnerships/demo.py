@@ -23,7 +23,7 @@ from partnerships.models import (
     SpecialistModel,
     User,
 )
-from partnerships.two_factor import ROLES_THAT_NEED_TWO_FACTORS
+from partnerships.two_factor import ROLES_THAT_NEED_TWO_FACTORS, otpauth_uri, secret_for_humans
 
 DEMO_PARTNERSHIPS = Path(__file__).resolve().parent / "data" / "demo-partnerships.csv"
 # Demo only: seed_demo refuses to run with production settings.
@@ -169,3 +169,26 @@ def seed_demo():
     seed_availability()
     for persona in PERSONAS:
         seed_persona(persona)
+
+
+# Prints the code an authenticator app would show now, for developers without one at hand.
+CODE_ONE_LINER = (
+    '.venv/bin/python -c "from django_otp.oath import totp; print(f\'{{totp(bytes.fromhex(\\"{key}\\")):06d}}\')"'
+)
+
+
+def demo_logins():
+    """What `seed_demo` prints: each persona's login and the demo authenticator key with its one-liner."""
+    lines = [f"Every demo user's password: {DEMO_PASSWORD}"]
+    for persona in PERSONAS:
+        second = "  (+ code from the demo authenticator key)" if persona.needs_second_factor else ""
+        lines.append(f"  {persona.email:<30} {persona.description}{second}")
+    lines.append("Staff and recruiters log in with a code too. Demo authenticator key (type it into an app):")
+    lines.append(f"  secret: {secret_for_humans(DEMO_TOTP_KEY).replace(' ', '')}")
+    for persona in PERSONAS:
+        if persona.needs_second_factor:
+            user = User.objects.get(email=persona.email)
+            lines.append(f"  {persona.email:<30} {otpauth_uri(user, DEMO_TOTP_KEY)}")
+    lines.append("The code an app would show now (each code logs in once):")
+    lines.append(f"  {CODE_ONE_LINER.format(key=DEMO_TOTP_KEY)}")
+    return lines

@@ -19,6 +19,9 @@ class ProfileForm(forms.ModelForm):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Password reset whose e-mail goes through the outbox, in the user's own language."""
 
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         user = context["user"]
         path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
@@ -39,16 +42,13 @@ class SignUpForm(BaseUserCreationForm):
         self.fields["preferred_language"].help_text = _("The portal and its e-mails speak to you in this language.")
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this e-mail address exists already. Log in, reset your password, "
-                    "or ask for a new confirmation link."
-                ),
-                code="exists",
-            )
-        return email
+        # Whether the address has an account is not checked here: the sign-up answers the same either way
+        # and tells the owner by e-mail (partnerships.signup).
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def _get_validation_exclusions(self):
+        # Nor may the model's uniqueness rules for the address turn into a form error that says who has an account.
+        return super()._get_validation_exclusions() | {"email"}
 
 
 class ResendVerificationForm(forms.Form):

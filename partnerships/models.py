@@ -8,6 +8,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -20,6 +21,24 @@ GERMANY = "DE"
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email):
+        """The one form in which the portal stores and compares an e-mail address: trimmed and all lower case.
+
+        RFC 5321 lets the part before the @ be case-sensitive, but no mail system our users have treats it so,
+        while people type their address in whatever case comes to hand. The database holds each address once
+        whatever its case (the constraint on Lower("email")).
+        """
+        return (email or "").strip().lower()
+
+    def with_email(self, email):
+        """The account of `email` in any case or spacing; compares as the constraint does, so its index serves."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=self.normalize_email(email))
+
+    def get_by_natural_key(self, username):
+        # What the login (ModelBackend) and createsuperuser look accounts up by.
+        return self.with_email(username).get()
 
     def _create_user(self, email, password, **fields):
         if not email:
@@ -70,6 +89,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="one_account_per_email_in_any_case",
+                violation_error_message=_("Another account uses this e-mail address."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} <{self.email}>" if self.name else self.email
@@ -77,6 +103,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+    def save(self, *args, **kwargs):
+        # Whatever path the address comes in by (forms, admin, invitations, the shell), it is stored normalised.
+        self.email = self.__class__.objects.normalize_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.name
@@ -542,3 +573,78 @@ class LoginSession(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class GrantRecord(models.Model):
+    """One change of someone's rights: who changed what for whom, when, from what to what.
+
+    Written by partnerships.grants.record() only. The values are kept as data (a role's value, "true" or
+    "false", group names); the admin renders them in the reader's language. No sentence is stored.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERSHIP = "membership", _("municipality membership")
+        STAFF = "staff", _("staff status")
+        SUPERUSER = "superuser", _("superuser status")
+        GROUPS = "groups", _("groups")
+        PERMISSIONS = "permissions", _("individual permissions")
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("administration")
+        MEMBERS_PAGE = "members_page", _("members page")
+        JOIN_REQUEST = "join_request", _("join request")
+        INVITATION = "invitation", _("invitation")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="grant_records",
+        verbose_name=_("account"),
+    )
+    user_email = models.CharField(_("account's address"), max_length=254)
+    kind = models.CharField(_("what changed"), max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    before = models.CharField(_("before"), max_length=1000, blank=True)
+    after = models.CharField(_("after"), max_length=1000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    by_email = models.CharField(_("decided by (address)"), max_length=254, blank=True)
+    via = models.CharField(_("how"), max_length=20, choices=Via.choices)
+    reference = models.CharField(
+        _("reference"), max_length=50, blank=True, help_text=_("The number of the invitation or join request.")
+    )
+
+    class Meta:
+        verbose_name = _("change of rights")
+        verbose_name_plural = _("changes of rights")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "at"], name="grant_kind_at")]
+
+    def __str__(self):
+        return f"{self.user_email}: {self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+    def readable(self, value):
+        """A stored value in the reader's language."""
+        if self.kind == self.Kind.MEMBERSHIP:
+            return MembershipRole(value).label if value else _("no membership")
+        if self.kind in (self.Kind.STAFF, self.Kind.SUPERUSER):
+            return _("yes") if value == "true" else _("no")
+        if self.kind == self.Kind.GROUPS:
+            names = [str(Role(name).label) if name in Role.values else name for name in value.split(",") if name]
+            return ", ".join(names) or _("none")
+        return value.replace(",", ", ") or _("none")

@@ -14,13 +14,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fachkraefte import outbox
+from partnerships import memberships
 from partnerships.models import (
     JoinRequest,
     JoinRequestStatus,
     MembershipRole,
     Municipality,
     MunicipalityKind,
-    MunicipalityMembership,
     Partnership,
     PartnershipParticipant,
     Side,
@@ -170,15 +170,25 @@ def notify_contacts(join_request, *, base_url):
 
 
 def approve_join_request(join_request, *, by, base_url):
-    """Approve a pending request: the requester becomes a member in the role they asked for."""
+    """Approve a pending request: the requester becomes a member in the role they asked for (recorded).
+
+    Only those who decide the municipality's memberships approve (403, logged, before anything changes).
+    """
+    memberships.check_may_grant(by, join_request.user, join_request.municipality)
     with transaction.atomic():
         join_request = (
             JoinRequest.objects.select_for_update().select_related("user", "municipality").get(pk=join_request.pk)
         )
         join_request.approve(by=by)  # raises TransitionNotAllowed unless still pending
         join_request.save()
-        MunicipalityMembership.objects.get_or_create(
-            user=join_request.user, municipality=join_request.municipality, defaults={"role": join_request.role}
+        # An existing membership stays as it is.
+        memberships.add(
+            join_request.user,
+            join_request.municipality,
+            join_request.role,
+            by=by,
+            via=memberships.Via.JOIN_REQUEST,
+            reference=join_request.pk,
         )
         notify_requester(join_request, base_url=base_url)
     return join_request

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerships import account_views, views
+from partnerships import account_views, member_views, views
 
 app_name = "partnerships"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("municipalities/", views.my_municipalities, name="my_municipalities"),
     path("municipalities/join/", views.join, name="join"),
     path("municipalities/<int:pk>/join/", views.join_municipality, name="join_municipality"),
+    path("municipalities/<int:pk>/members/", member_views.members, name="members"),
+    path("municipalities/<int:pk>/members/<int:membership_pk>/role/", member_views.change_role, name="member_role"),
     path("join-requests/", views.join_requests, name="join_requests"),
     path("join-requests/<int:pk>/approve/", views.approve_join_request, name="approve_join_request"),
     path("join-requests/<int:pk>/decline/", views.decline_join_request, name="decline_join_request"),

@@ -21,6 +21,7 @@ from partnerships.forms import (
     SignUpForm,
 )
 from partnerships.models import JoinRequest, Partnership
+from partnerships.signup import sign_up_or_warn_owner
 
 SEARCH_LIMIT = 20
 
@@ -62,7 +63,8 @@ def signup(request):
     form = SignUpForm(request.POST or None, initial={"preferred_language": translation.get_language()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.sign_up(
+        # The same answer whether the address has an account or not; its owner hears of it by e-mail.
+        sign_up_or_warn_owner(
             email=data["email"],
             name=data["name"],
             preferred_language=data["preferred_language"],

@@ -1,7 +1,14 @@
-"""Candidates in the admin, for programme staff: search, filters, anonymisation and data export."""
+"""Candidates in the admin, for programme staff: search, filters, anonymisation and data export.
+
+A candidate leaves by anonymisation (the action here, or the nightly task), which removes the CV.
+Only a superuser deletes the row, and then the CV and the personal data in its history go with it.
+"""
+
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -71,6 +78,17 @@ class AnonymisedFilter(admin.SimpleListFilter):
         return queryset
 
 
+def delete_with_cv(candidates):
+    """Delete the rows, their history (it holds the personal data) and, once that is committed, the CVs."""
+    with transaction.atomic():
+        for candidate in candidates:
+            pk, cv_name, storage = candidate.pk, candidate.cv.name, candidate.cv.storage
+            candidate.delete()  # ProtectedError while a shortlist entry or placement names the candidate
+            Candidate.history.filter(id=pk).delete()
+            if cv_name:
+                transaction.on_commit(partial(storage.delete, cv_name))
+
+
 @admin.register(Candidate)
 class CandidateAdmin(CheckedPrefillMixin, HistoryAdmin):
     form = CandidateAdminForm
@@ -103,6 +121,15 @@ class CandidateAdmin(CheckedPrefillMixin, HistoryAdmin):
     @admin.display(description=gettext_lazy("anonymised"), boolean=True)
     def is_anonymised(self, candidate):
         return candidate.anonymised_at is not None
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        delete_with_cv([obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_with_cv(queryset)
 
     def save_model(self, request, obj, form, change):
         save_candidate(obj, by=request.user)

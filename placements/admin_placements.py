@@ -4,20 +4,27 @@ A placement is created here by programme staff once the contracting is done: the
 only EOIs in contracting and fills in what the EOI already knows (the selected candidate, the model,
 the partner municipalities as places, the agreed start, the default end); saving creates the
 placement and moves the EOI to `placed` in the same transaction.
+
+Nobody but a superuser deletes a placement here: its activity log, reports and history hang on it
+(the database PROTECTs them, so even a superuser is shown what stands in the way).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications import services
 from applications.models import ExpressionOfInterest, Status
-from fachkraefte.admin import HistoryAdmin, ReadOnlyAdmin
+from fachkraefte.admin import HistoryAdmin, ReadOnlyAdmin, RecordInline
 from fachkraefte.admin_prefill import CheckedPrefillMixin
+from fachkraefte.admin_workflow import WorkflowAdminMixin
+from fachkraefte.workflow import StepRefused
 from partnerships.models import Municipality, Side, SpecialistModel
-from placements.admin_placement_actions import PlacementWorkflowAdminMixin
-from placements.models import Candidate, Placement, PlacementStatus, ShortlistEntry
+from placements import services
+from placements.currencies import currency_choices
+from placements.models import Candidate, Placement, PlacementEvent, PlacementStatus, ShortlistEntry
 from placements.reports import schedule_reports
 
 GIZ = "GIZ"
@@ -48,7 +55,24 @@ def placement_defaults(eoi):
     }
 
 
-class PlacementAddForm(forms.ModelForm):
+class PlacementForm(forms.ModelForm):
+    """The top-up's currency is chosen from the ISO 4217 codes (the database checks the format too)."""
+
+    top_up_currency = forms.ChoiceField(
+        label=_("currency"),
+        choices=lambda: [("", "---------"), *currency_choices()],
+        required=False,
+        help_text=_("Required with a top-up."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("monthly_top_up") is not None and not cleaned.get("top_up_currency"):
+            self.add_error("top_up_currency", _("Choose the currency of the top-up."))
+        return cleaned
+
+
+class PlacementAddForm(PlacementForm):
     """Only EOIs in contracting; what is left empty is taken from the EOI."""
 
     class Meta:
@@ -97,8 +121,12 @@ class PlacementAddForm(forms.ModelForm):
         return cleaned
 
 
+class PlacementEventInline(RecordInline):
+    model = PlacementEvent
+
+
 @admin.register(Placement)
-class PlacementAdmin(CheckedPrefillMixin, PlacementWorkflowAdminMixin, HistoryAdmin):
+class PlacementAdmin(WorkflowAdminMixin, CheckedPrefillMixin, HistoryAdmin):
     list_display = ["candidate", "eoi", "specialist_model", "status", "start", "end", "specialist"]
     list_filter = ["status", "specialist_model"]
     list_select_related = ["candidate", "eoi__partnership", "specialist"]
@@ -106,7 +134,7 @@ class PlacementAdmin(CheckedPrefillMixin, PlacementWorkflowAdminMixin, HistoryAd
     autocomplete_fields = ["specialist"]
     date_hierarchy = "start"
     fieldsets = [
-        (None, {"fields": ["eoi", "candidate", "specialist", "specialist_model", "status", "workflow_actions"]}),
+        (None, {"fields": ["eoi", "candidate", "specialist", "specialist_model", "status"]}),
         (_("Place and time"), {"fields": ["places", "employer", "start", "end", "end_reason"]}),
         (_("Pay (staff only)"), {"fields": ["monthly_top_up", "top_up_currency"]}),
         (None, {"fields": ["created_by", "created_at"]}),
@@ -117,9 +145,26 @@ class PlacementAdmin(CheckedPrefillMixin, PlacementWorkflowAdminMixin, HistoryAd
         (_("Pay (staff only)"), {"fields": ["monthly_top_up", "top_up_currency"]}),
     ]
     filter_horizontal = ["places"]
+    inlines = [PlacementEventInline]
+    step_fields = {
+        "new_end": lambda: forms.DateField(label=_("New end"), widget=forms.DateInput(attrs={"type": "date"})),
+        "end": lambda: forms.DateField(
+            label=_("Last day of the placement"),
+            widget=forms.DateInput(attrs={"type": "date"}),
+            initial=timezone.localdate,
+        ),
+    }
+    step_note = _("The reports are rescheduled to match the new dates; submitted reports stay as they are.")
+    form = PlacementForm
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -129,7 +174,6 @@ class PlacementAdmin(CheckedPrefillMixin, PlacementWorkflowAdminMixin, HistoryAd
             "candidate",
             "specialist_model",
             "status",
-            "workflow_actions",
             "end_reason",
             "created_by",
             "created_at",
@@ -154,13 +198,20 @@ class PlacementAdmin(CheckedPrefillMixin, PlacementWorkflowAdminMixin, HistoryAd
         return initial
 
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            if not change:
-                obj.created_by = request.user
-            super().save_model(request, obj, form, change)
-            if not change:
-                services.transition(obj.eoi, "place", by=request.user)
-            schedule_reports(obj)
+        if change:
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                schedule_reports(obj)
+        else:
+            services.create_placement(obj, form.cleaned_data["places"], by=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A step refused while saving (someone moved the EOI meanwhile) is a message, never a 500."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StepRefused as refused:
+            messages.error(request, refused.message)
+            return redirect(request.get_full_path())
 
 
 @admin.register(ShortlistEntry)

@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +7,24 @@ class PlacementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "placements"
     verbose_name = _("Placements")
+    periodic_tasks = {
+        "anonymise-expired-candidates": {
+            "task": "placements.tasks.anonymise_expired_candidates",
+            "schedule": crontab(hour=2, minute=30),
+        },
+        "event-reminders": {"task": "placements.tasks.remind_event_participants", "schedule": crontab(minute=15)},
+        "report-reminders": {"task": "placements.tasks.remind_reports", "schedule": crontab(hour=6, minute=45)},
+        "render-missing-report-pdfs": {
+            "task": "placements.tasks.render_missing_report_pdfs",
+            "schedule": crontab(minute="*/10"),
+        },
+    }
+
+    def ready(self):
+        from placements import workflow  # noqa: F401 - registers the workflow of the app's models
+
+    def seed_demo(self):
+        from placements.demo import seed_journeys
+
+        seed_journeys()
+        return []

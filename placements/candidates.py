@@ -13,7 +13,6 @@ import json
 import logging
 import zipfile
 from pathlib import PurePath
-from typing import NamedTuple
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -63,16 +62,11 @@ def record_consent(candidate, when=None):
     candidate.consent_text_version = settings.CANDIDATE_CONSENT_VERSION
 
 
-class CvUpload(NamedTuple):
-    """A CV upload whose type was told from its content (`applications.uploads.detect_type`)."""
-
-    file: object
-    file_type: object
-    original_name: str
-
-
 def save_candidate(candidate, *, by, cv=None):
-    """Create or update a profile, with a new CV if given; the retention deadline always follows the rule."""
+    """Create or update a profile, with a new CV if given; the retention deadline always follows the rule.
+
+    `cv` is a `fachkraefte.uploads.CheckedUpload`: its type was told from its content.
+    """
     if candidate.anonymised_at:
         raise ValueError("An anonymised candidate cannot be edited.")
     if candidate.pk is None and candidate.created_by_id is None:
@@ -184,13 +178,12 @@ def anonymise(candidate, *, by):
 
 
 def _rename_in_eoi_timelines(candidate, name):
-    """The timeline of an EOI names the candidate the municipalities selected: it now names the anonymous label."""
+    """The record of an EOI names the candidate the municipalities selected: it now names the anonymous label."""
     if not name:
         return
-    events = Event.objects.filter(eoi__shortlist__candidate=candidate, note__contains=name).distinct()
-    for event in events:
-        event.note = event.note.replace(name, str(candidate))
-        event.save(update_fields=["note"])
+    for event in Event.objects.filter(params__candidate_id=candidate.pk):
+        event.params = {**event.params, "candidate": str(candidate)}
+        event.save(update_fields=["params"])
 
 
 def export_data(candidate):

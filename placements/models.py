@@ -6,12 +6,15 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from applications.models import ExpressionOfInterest
+from fachkraefte.records import Record, label_of
 from partnerships.models import Municipality, SpecialistModel
 from partnerships.roles import is_programme_staff
 
@@ -98,14 +101,15 @@ class ShortlistEntry(models.Model):
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
 
+    # PROTECT: the shortlist and the municipalities' decisions are the record of the recruitment.
     eoi = models.ForeignKey(
         ExpressionOfInterest,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="shortlist",
         verbose_name=_("expression of interest"),
     )
     candidate = models.ForeignKey(
-        Candidate, on_delete=models.CASCADE, related_name="shortlistings", verbose_name=_("candidate")
+        Candidate, on_delete=models.PROTECT, related_name="shortlistings", verbose_name=_("candidate")
     )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
@@ -121,7 +125,15 @@ class ShortlistEntry(models.Model):
         verbose_name = _("shortlisted candidate")
         verbose_name_plural = _("shortlist")
         ordering = ["eoi", "added_at"]
-        constraints = [models.UniqueConstraint(fields=["eoi", "candidate"], name="candidate_once_per_shortlist")]
+        constraints = [
+            models.UniqueConstraint(fields=["eoi", "candidate"], name="candidate_once_per_shortlist"),
+            models.UniqueConstraint(
+                fields=["eoi"],
+                condition=Q(selected=True),
+                name="one_selected_candidate_per_eoi",
+                violation_error_message=_("A candidate has already been selected for this expression of interest."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.candidate} → {self.eoi_id}"
@@ -140,6 +152,14 @@ RUNNING = (PlacementStatus.ACTIVE, PlacementStatus.EXTENDED)
 
 def staff_only(placement, user):
     return is_programme_staff(user)
+
+
+def own_specialist(report, user):
+    """Only the placement's specialist writes and submits its reports."""
+    return user.is_authenticated and report.placement.specialist_id == user.pk
+
+
+REPORT_TEXT_FIELDS = ("summary", "results", "challenges", "next_steps")
 
 
 def add_months(day, months):
@@ -197,11 +217,30 @@ class Placement(FSMModelMixin, models.Model):
 
     objects = PlacementQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[places])
+    RECORDS = "events"
 
     class Meta:
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         ordering = ["-start"]
+        constraints = [
+            # `end` is the last day, so a placement ended early on its first day is still whole.
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="placement_end_not_before_start",
+                violation_error_message=_("The end of the placement must not lie before its start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_top_up__isnull=True) | Q(monthly_top_up__gte=0),
+                name="placement_top_up_not_negative",
+                violation_error_message=_("The monthly top-up cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_top_up__isnull=True, top_up_currency="") | Q(top_up_currency__regex=r"^[A-Z]{3}$"),
+                name="placement_top_up_in_iso_currency",
+                violation_error_message=_("Give the top-up's currency as an ISO 4217 code, such as EUR or NAD."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.candidate} – {self.eoi.partnership}"
@@ -215,38 +254,57 @@ class Placement(FSMModelMixin, models.Model):
         pass
 
     @transition(field=status, source=RUNNING, target=PlacementStatus.EXTENDED, permission=staff_only)
-    def extend(self, new_end, reason, by=None):
+    def extend(self, new_end, comment, by=None):
         self.end = new_end
-        self.end_reason = reason
+        self.end_reason = comment
 
     @transition(field=status, source=RUNNING, target=PlacementStatus.COMPLETED, permission=staff_only)
     def complete(self, by=None):
         pass
 
     @transition(field=status, source=RUNNING, target=PlacementStatus.ENDED_EARLY, permission=staff_only)
-    def end_early(self, end, reason, by=None):
+    def end_early(self, end, comment, by=None):
         self.end = end
-        self.end_reason = reason
+        self.end_reason = comment
 
 
-class PlacementEvent(models.Model):
-    """What happened to a placement: transitions and reminders."""
+class PlacementEvent(Record):
+    """The one record of what happened to a placement (see fachkraefte.records): its steps and its reports."""
 
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("what happened"), max_length=30)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Placement created")
+        BEGIN = "begin", _("Placement begun")
+        EXTEND = "extend", _("Placement extended")
+        COMPLETE = "complete", _("Placement completed")
+        END_EARLY = "end_early", _("Placement ended early")
+        REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+        REPORT_REMINDED = "report_reminded", _("Reminder of a report sent")
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
+    from_status = models.CharField(_("from status"), max_length=20, choices=PlacementStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=PlacementStatus.choices, blank=True)
 
-    def __str__(self):
-        return f"{self.kind} ({self.created_at:%Y-%m-%d})"
+    STATUS_CHOICES = PlacementStatus
+    DETAILS = {
+        Kind.EXTEND: lambda params: str(_("New end: %(end)s") % {"end": _date(params["new_end"])}),
+        Kind.END_EARLY: lambda params: str(_("Last day: %(end)s") % {"end": _date(params["end"])}),
+        Kind.REPORT_SUBMITTED: lambda params: _report_period(params),
+        Kind.REPORT_REMINDED: lambda params: _report_period(params),
+    }
+
+    class Meta(Record.Meta):
+        verbose_name = _("placement event")
+        verbose_name_plural = _("placement events")
+
+
+def _date(iso):
+    return date_format(datetime.date.fromisoformat(iso), "SHORT_DATE_FORMAT")
+
+
+def _report_period(params):
+    kind = label_of(Report.Kind, params["report_kind"])
+    return f"{kind} {_date(params['period_start'])} – {_date(params['period_end'])}"
 
 
 class Principle(models.TextChoices):
@@ -275,7 +333,7 @@ class Activity(ParticipantsByGender):
     """One entry in the specialist's activity log."""
 
     placement = models.ForeignKey(
-        Placement, on_delete=models.CASCADE, related_name="activities", verbose_name=_("placement")
+        Placement, on_delete=models.PROTECT, related_name="activities", verbose_name=_("placement")
     )
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
@@ -317,6 +375,13 @@ class NetworkEvent(models.Model):
         verbose_name = _("network event")
         verbose_name_plural = _("network events")
         ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")),
+                name="network_event_end_not_before_start",
+                violation_error_message=_("The event must not end before it starts."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
@@ -328,11 +393,12 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("on the waiting list")
         CANCELLED = "cancelled", _("cancelled")
 
+    # PROTECT: who registered and who attended is kept; an event with registrations is not deleted.
     event = models.ForeignKey(
-        NetworkEvent, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+        NetworkEvent, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
     )
     specialist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("specialist")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("specialist")
     )
     state = models.CharField(_("state"), max_length=12, choices=State.choices)
     created_at = models.DateTimeField(default=timezone.now)
@@ -358,7 +424,7 @@ class OwnNetworkEvent(ParticipantsByGender):
     """A networking or exchange event the specialist organised or attended on their own."""
 
     placement = models.ForeignKey(
-        Placement, on_delete=models.CASCADE, related_name="own_events", verbose_name=_("placement")
+        Placement, on_delete=models.PROTECT, related_name="own_events", verbose_name=_("placement")
     )
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
@@ -389,13 +455,15 @@ class Report(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     placement = models.ForeignKey(
-        Placement, on_delete=models.CASCADE, related_name="reports", verbose_name=_("placement")
+        Placement, on_delete=models.PROTECT, related_name="reports", verbose_name=_("placement")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     due_date = models.DateField(_("due"))
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DUE)
+    # Not protected: the schedule (placements.reports) sets due and cancelled as the placement's dates move;
+    # the specialist's step, submitting, is the declared transition below.
+    state = FSMField(_("state"), max_length=10, choices=State.choices, default=State.DUE)
     summary = models.TextField(_("summary"), blank=True)
     results = models.TextField(_("results"), blank=True)
     challenges = models.TextField(_("challenges"), blank=True)
@@ -412,6 +480,22 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["placement", "due_date"]
+        constraints = [
+            # With the kind: a final report may cover the same days as a submitted interim one after an early end.
+            models.UniqueConstraint(
+                fields=["placement", "kind", "period_start", "period_end"],
+                name="one_report_per_placement_and_period",
+                violation_error_message=_("This placement already has this report for this period."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.period_start} – {self.period_end}"
+
+    @transition(field=state, source=State.DUE, target=State.SUBMITTED, permission=own_specialist)
+    def submit(self, values, totals, by=None):
+        """The specialist's text and the period's frozen activity totals."""
+        for name in REPORT_TEXT_FIELDS:
+            setattr(self, name, values.get(name, ""))
+        self.totals = totals
+        self.submitted_at, self.submitted_by = timezone.now(), by

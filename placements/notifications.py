@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from applications.notifications import absolute, contact_users
 from fachkraefte.outbox import queue_mail
-from placements.models import PlacementStatus
+from placements.models import PlacementEvent
 
 
 def recipients(placement):
@@ -18,19 +18,21 @@ def recipients(placement):
     return people
 
 
-def status_changed(placement, previous, reason):
-    """A decision: always sent, whatever the recipients chose for news."""
+def status_changed(event_id):
+    """A decision, read from its record: always sent, whatever the recipients chose for news."""
+    event = PlacementEvent.objects.select_related("placement__eoi__partnership", "placement__candidate").get(
+        pk=event_id
+    )
+    placement = event.placement
     link = absolute(reverse("placements:placement_detail", args=[placement.pk]))
     for user in recipients(placement):
         context = {
             "name": user.name,
             "specialist": str(placement.candidate),
             "partnership": str(placement.eoi.partnership),
-            "previous": PlacementStatus(previous).label,
-            "status": PlacementStatus(placement.status).label,
+            "event": event,
             "start": placement.start,
             "end": placement.end,
-            "reason": reason,
             "link": link,
         }
         queue_mail("placement-status-changed", [user.email], context, user.preferred_language)

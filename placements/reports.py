@@ -14,8 +14,18 @@ from django.utils.translation import gettext as _
 
 from fachkraefte.outbox import queue_mail
 from fachkraefte.pdf import render_pdf
-from fachkraefte.tasks import enqueue, enqueue_on_commit
-from placements.models import Activity, Placement, PlacementEvent, PlacementStatus, Report, add_months
+from fachkraefte.records import record
+from fachkraefte.tasks import enqueue
+from fachkraefte.workflow import run_step
+from placements.models import (
+    REPORT_TEXT_FIELDS,
+    Activity,
+    Placement,
+    PlacementEvent,
+    PlacementStatus,
+    Report,
+    add_months,
+)
 from placements.tasks import render_report_pdf
 
 INTERIM_MONTHS = 6
@@ -25,7 +35,7 @@ REMIND_DAYS_BEFORE = 14
 REMIND_OVERDUE_EVERY_DAYS = 7
 GENDERS = ("women", "men", "diverse", "not_stated")
 SUBMIT_REQUIRED = ("summary", "results")
-TEXT_FIELDS = ("summary", "results", "challenges", "next_steps")
+TEXT_FIELDS = REPORT_TEXT_FIELDS
 
 
 # --- the schedule ----------------------------------------------------------------------------------
@@ -166,18 +176,8 @@ def submit(report, values, *, by):
             _("Please fill in before submitting: %(fields)s.") % {"fields": ", ".join(str(m) for m in missing)},
             code="incomplete",
         )
-    with transaction.atomic():
-        current = _locked_due(report)
-        for name in TEXT_FIELDS:
-            setattr(current, name, values.get(name, ""))
-        current.totals = period_totals(current.placement, current.period_start, current.period_end)
-        current.state = Report.State.SUBMITTED
-        current.submitted_at = timezone.now()
-        current.submitted_by = by
-        current.save()
-        PlacementEvent.objects.create(placement=current.placement, kind="report_submitted", actor=by, note=str(current))
-        enqueue_on_commit(render_report_pdf, current.pk)
-    return current
+    totals = period_totals(report.placement, report.period_start, report.period_end)
+    return run_step(report, "submit", by=by, values=values, totals=totals)
 
 
 # --- the PDF -------------------------------------------------------------------------------------------
@@ -233,6 +233,15 @@ def reminder_candidates(today):
     ).exclude(placement__status=PlacementStatus.PLANNED)
 
 
+def period_of(report):
+    """A report's particulars as a record keeps them."""
+    return {
+        "report_kind": report.kind,
+        "period_start": report.period_start.isoformat(),
+        "period_end": report.period_end.isoformat(),
+    }
+
+
 def send_report_reminders(now=None):
     """Remind each specialist of reports due soon or overdue; returns how many reminders were queued."""
     now = now or timezone.now()
@@ -247,7 +256,7 @@ def send_report_reminders(now=None):
                 continue  # another run got here first
             report.last_reminded_at = now
             report.save(update_fields=["last_reminded_at"])
-            PlacementEvent.objects.create(placement=report.placement, kind="report_reminded", note=str(report))
+            record(report.placement, PlacementEvent.Kind.REPORT_REMINDED, **period_of(report))
             queue_reminder(report, today)
             sent += 1
     return sent

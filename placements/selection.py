@@ -4,8 +4,8 @@ Recruiters (their channel) and programme staff shortlist eligible candidates whi
 recruitment; staff then open the candidate selection. The participating municipalities' contacts
 accept or decline each shortlisted candidate; the pick needs an accepted candidate and, for
 integrated experts, a contact of the partner municipality (the employer picks). The pick and a
-shortlist declined entirely move the EOI on although the declared transitions are staff-only: the
-applicants' rule is checked here instead, and the step is recorded like any other.
+shortlist declined entirely move the EOI on through the one workflow runner: the declared
+permissions of `start_contracting` and `reopen_recruitment` name the municipalities who may.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +15,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import notifications
-from applications.models import CHANNEL_OF_MODEL, Event, ExpressionOfInterest, Status
+from applications.models import CHANNEL_OF_MODEL, ExpressionOfInterest, Status, employer_contact
 from applications.permissions import Access, visible_eois
 from applications.recruitment import channel_for
-from applications.services import record
-from partnerships.models import Side, SpecialistModel
+from fachkraefte.workflow import StepRefused, run_step
+from partnerships.models import Side
 from partnerships.roles import is_programme_staff
 from placements import eligibility
 from placements.models import ShortlistEntry
@@ -28,10 +27,6 @@ from placements.models import ShortlistEntry
 # Where a shortlist exists, for staff and the EOI's recruiter; the municipalities see it from the selection on.
 SHORTLIST_STATES = (Status.RECRUITMENT, Status.CANDIDATE_SELECTION, Status.CONTRACTING, Status.PLACED)
 MEMBER_STATES = (Status.CANDIDATE_SELECTION, Status.CONTRACTING, Status.PLACED)
-
-
-class SelectionRefused(Exception):  # noqa: N818 - a refusal the user reads
-    pass
 
 
 # --- who sees what -----------------------------------------------------------------------------
@@ -53,7 +48,7 @@ class ShortlistAccess:
 
     @property
     def can_pick(self):
-        return may_pick(self.eoi, self.applicant)
+        return employer_contact(self.eoi, self.user)
 
 
 def shortlist_eois(user):
@@ -76,15 +71,6 @@ def get_shortlist_entry(user, pk):
     eoi, access = get_shortlist_eoi(user, entry.eoi_id)
     entry.eoi = eoi
     return entry, access
-
-
-def may_pick(eoi, applicant_access):
-    """For integrated experts the employer (the partner municipality) picks; otherwise any contact may."""
-    contact_of = applicant_access.contact_of
-    if eoi.specialist_model == SpecialistModel.INTEGRATED:
-        partners = {p.municipality_id for p in eoi.participants.all() if p.side == Side.PARTNER}
-        return any(municipality.pk in partners for municipality in contact_of)
-    return bool(contact_of)
 
 
 # --- eligibility -------------------------------------------------------------------------------
@@ -113,7 +99,7 @@ def _locked(eoi):
 
 def _require_status(eoi, status):
     if eoi.status != status:
-        raise SelectionRefused(
+        raise StepRefused(
             _("This step is not possible from the status “%(status)s”; someone may have moved it meanwhile.")
             % {"status": eoi.get_status_display()}
         )
@@ -157,8 +143,7 @@ def decide(entry, decision, reason, *, by):
         entry.decided_by, entry.decided_at = by, timezone.now()
         entry.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
         if not eoi.shortlist.exclude(decision=ShortlistEntry.Decision.DECLINED).exists():
-            comment = _("Every shortlisted candidate was declined; recruitment goes on.")
-            _run(eoi, "reopen_recruitment", by=by, comment=comment)
+            run_step(eoi, "reopen_recruitment", by=by, params={"all_declined": True})
     return entry
 
 
@@ -167,24 +152,13 @@ def select_candidate(entry, *, by):
     with transaction.atomic():
         eoi = _locked(entry.eoi)
         _require_status(eoi, Status.CANDIDATE_SELECTION)
-        if not may_pick(eoi, Access(by, eoi)):
+        if not employer_contact(eoi, by):  # the declared permission of start_contracting, asked first
             raise PermissionDenied
         entry = ShortlistEntry.objects.select_for_update().select_related("candidate").get(pk=entry.pk, eoi=eoi)
         if entry.decision != ShortlistEntry.Decision.ACCEPTED:
-            raise SelectionRefused(_("Only a candidate the municipalities have accepted can be selected."))
+            raise StepRefused(_("Only a candidate the municipalities have accepted can be selected."))
         entry.selected = True
         entry.save(update_fields=["selected"])
-        comment = _("Selected: %(candidate)s") % {"candidate": entry.candidate}
-        _run(eoi, "start_contracting", by=by, comment=comment)
+        candidate = {"candidate": str(entry.candidate), "candidate_id": entry.candidate_id}
+        run_step(eoi, "start_contracting", by=by, params=candidate)
     return entry
-
-
-def _run(eoi, name, *, by, comment):
-    """Run a declared transition on a locked EOI without its staff-only permission (checked by the caller)."""
-    previous = eoi.status
-    getattr(eoi, name)(by=by)
-    eoi.status_changed_at = timezone.now()
-    eoi.save()
-    record(eoi, Event.Kind.STATUS_CHANGED, by=by, note=comment, from_status=previous, to_status=eoi.status)
-    notifications.status_changed(eoi.pk, previous, comment)
-    return eoi

@@ -47,3 +47,11 @@ def remind_event_participants():
     from placements.events import send_due_reminders
 
     return send_due_reminders()
+
+
+@shared_task(ignore_result=True)
+def render_missing_report_pdfs(older_than_seconds=300):
+    """Every ten minutes: queue again the report PDFs whose rendering was never queued or never finished."""
+    from placements.reports import queue_missing_report_pdfs
+
+    return queue_missing_report_pdfs(older_than_seconds)

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from applications import services
+from applications import invitations, services
 from applications.models import Attachment, Document, Message, Status
 from partnerships.models import Country, MembershipRole, ModelAvailability, Role, SpecialistModel
 from partnerships.two_factor import mark_session_verified, requires_two_factor
@@ -171,7 +171,7 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def eoi_world(eoi, german_contact, partner_municipality, media):
+def eoi_world(eoi, german_contact, partner_contact, partner_municipality, media):
     """An EOI with one of everything that hangs on it: invitation, attachment, ready PDF."""
 
     pdf = b"%PDF-1.4 test"
@@ -186,7 +186,7 @@ def eoi_world(eoi, german_contact, partner_municipality, media):
             attachment=ContentFile(pdf, name="m.pdf"),
             attachment_name="m.pdf",
         ),
-        "invitation": services.invite(eoi, partner_municipality, "x@example.org", "", "en", by=german_contact),
+        "invitation": invitations.invite(eoi, partner_municipality, "x@example.org", "", "en", by=partner_contact),
         "attachment": Attachment.objects.create(
             eoi=eoi,
             file=ContentFile(pdf, name="a.pdf"),

@@ -26,12 +26,12 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, Interval
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from applications import services
+from applications import invitations, services
 from applications.dossier import DOSSIER_DIR
 from applications.models import Attachment, Document, Event, Message, Status
 from applications.notifications import invitation_token
 from fachkraefte.models import AuditEntry, OutboundEmail
-from partnerships.models import JoinRequest, Role
+from partnerships.models import GrantRecord, JoinRequest, MunicipalityMembership, Role
 from placements.models import Candidate, OwnNetworkEvent, ShortlistEntry
 from placements.reports import schedule_reports
 from tests.factories import (
@@ -132,6 +132,17 @@ def placement_and(name, field):
 
 
 PUBLIC = page(EVERYBODY)
+
+
+def berlin():
+    return MunicipalityMembership.objects.get(role="viewer", municipality__ags="11000000").municipality
+
+
+def berlin_viewer():
+    membership = MunicipalityMembership.objects.get(role="viewer", municipality__ags="11000000")
+    return {"pk": membership.municipality_id, "membership_pk": membership.pk}
+
+
 EOI = key("eoi")
 PLACEMENT = key("placement")
 RECRUITING = key("recruiting_eoi", "eoi_pk")
@@ -178,6 +189,10 @@ RULES = {
         shown_to="outsider",
     ),
     "partnerships:join_requests": page(SIGNED_IN),
+    # A municipality's members read its member list; its contacts (and staff) change the others' roles.
+    # Someone else's municipality: tests/test_grants.py.
+    "partnerships:members": read_only({"german_contact", "viewer"} | STAFF, lambda w: {"pk": berlin().pk}, owned=False),
+    "partnerships:member_role": action({"german_contact"} | STAFF, lambda w: berlin_viewer(), owned=False),
     # Staff decide join requests in the admin; in the portal only the municipality's contacts do.
     "partnerships:approve_join_request": action({"german_contact"}, key("join_request")),
     "partnerships:decline_join_request": action({"german_contact"}, key("join_request")),
@@ -190,11 +205,16 @@ RULES = {
     "applications:confirm": action(EOI_WRITERS, EOI),
     "applications:submit": action(EOI_WRITERS, EOI),
     "applications:withdraw": page(EOI_WRITERS, EOI),
-    "applications:invite": action(EOI_WRITERS, EOI),
-    "applications:invitation_resend": action(EOI_WRITERS, eoi_and("invitation", "invitation_pk")),
-    "applications:invitation_revoke": action(EOI_WRITERS, eoi_and("invitation", "invitation_pk")),
-    # The token is the key: anybody who holds it may open the invitation.
-    "applications:invitation": page(EVERYBODY, lambda w: {"token": invitation_token(w["invitation"])}, owned=False),
+    # A municipality's contacts (and staff) invite for it: each contact for their own side.
+    "applications:invite": action(EOI_WRITERS | STAFF, EOI),
+    # The world's invitation is Windhoek's: its contact and staff resend or revoke it.
+    "applications:invitation_resend": action({"partner_contact"} | STAFF, eoi_and("invitation", "invitation_pk")),
+    "applications:invitation_revoke": action({"partner_contact"} | STAFF, eoi_and("invitation", "invitation_pk")),
+    # The token is the key: anybody who holds it may open the invitation; only the invited address accepts it
+    # (nobody signed in here has it; anonymously a POST shows the sign-up form again).
+    "applications:invitation": page(
+        EVERYBODY, lambda w: {"token": invitation_token(w["invitation"])}, post={ANONYMOUS}, owned=False
+    ),
     "applications:attachment_upload": action(EOI_WRITERS, EOI),
     "applications:attachment_download": read_only(EOI_MEMBERS | STAFF, eoi_and("attachment", "attachment_pk")),
     "applications:attachment_delete": action(EOI_WRITERS, eoi_and("attachment", "attachment_pk")),
@@ -299,13 +319,14 @@ ADMIN_MODELS = {
     "partnerships.partnership": {"view", "add", "change", "delete"},
     "partnerships.municipalitymembership": {"view", "add", "change", "delete"},
     "partnerships.joinrequest": {"view", "add", "change", "delete"},
+    "partnerships.grantrecord": {"view"},
     "partnerships.country": {"view", "add", "change", "delete"},
     "partnerships.modelavailability": {"view", "add", "change", "delete"},
-    "applications.expressionofinterest": {"view", "change"},
-    "placements.candidate": {"view", "add", "change", "delete"},
+    "applications.expressionofinterest": {"view", "change", "delete"},  # a draft: staff may delete it
+    "placements.candidate": {"view", "add", "change"},  # leaves by anonymisation
     "placements.networkevent": {"view", "add", "change", "delete"},
     "placements.ownnetworkevent": {"view"},
-    "placements.placement": {"view", "add", "change", "delete"},
+    "placements.placement": {"view", "add", "change"},
     "placements.shortlistentry": {"view"},
 }
 # The object each model's change, delete and history pages are asked about (else the model's first row).
@@ -429,7 +450,7 @@ def foreign_family(staff, other_specialist):
         "foreign_message": Message.objects.create(
             eoi=eoi, author=german, body="Hallo", attachment=pdf, attachment_name="f.pdf"
         ),
-        "foreign_invitation": services.invite(eoi, partner.municipality, "y@example.org", "", "en", by=german),
+        "foreign_invitation": invitations.invite(eoi, partner.municipality, "y@example.org", "", "en", by=staff),
         "foreign_attachment": Attachment.objects.create(
             eoi=eoi, file=pdf, original_name="f.pdf", content_type="application/pdf", size=16, uploaded_by=german
         ),
@@ -461,6 +482,7 @@ def admin_objects(world, staff):
     AccessFailureLog.objects.create(username="someone@example.org", ip_address="10.0.0.1")
     AuditEntry.objects.create(kind=AuditEntry.Kind.LOGIN, username="someone@example.org")
     OutboundEmail.objects.create(template="t", to=["someone@example.org"], language="de", subject="s", text="t")
+    GrantRecord.objects.create(user=staff, user_email=staff.email, kind="groups", after="programme_staff", via="admin")
     objects = {}
     for model in site._registry:
         model_key = f"{model._meta.app_label}.{model._meta.model_name}"

@@ -215,3 +215,55 @@ def test_email_change_can_end_the_other_sessions(client, german_contact, django_
     )
     assert phone.get(reverse("partnerships:profile")).status_code == 302
     assert client.get(reverse("partnerships:profile")).status_code == 200
+
+
+# One address, whatever its case: stored trimmed and lower-cased, compared so everywhere
+
+
+def test_login_with_a_differently_cased_address(client, db):
+    user = UserFactory(email="Karin.Mueller@Berlin.de")
+    for typed in ["karin.mueller@berlin.de", " KARIN.MUELLER@BERLIN.DE "]:
+        client.logout()
+        response = client.post(reverse("login"), {"username": typed, "password": PASSWORD})
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_password_reset_for_a_differently_cased_address(client, db, django_capture_on_commit_callbacks):
+    UserFactory(email="Karin.Mueller@Berlin.de")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "KARIN.mueller@berlin.DE"})
+    assert [message.to for message in mail.outbox] == [["karin.mueller@berlin.de"]]
+
+
+def test_email_change_stores_the_new_address_normalised(client, german_contact, django_capture_on_commit_callbacks):
+    ask_for_new_address(client, german_contact, " Karin.Neu@Example.ORG ", django_capture_on_commit_callbacks)
+    assert mail.outbox[0].to == ["karin.neu@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link_in(mail.outbox[0]))
+    german_contact.refresh_from_db()
+    assert german_contact.email == "karin.neu@example.org"
+
+
+def test_email_change_says_why_for_a_case_variant_of_a_taken_or_the_same_address(
+    client, german_contact, django_capture_on_commit_callbacks
+):
+    UserFactory(email="taken@example.org")
+    response = ask_for_new_address(client, german_contact, "Taken@Example.ORG", django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert [error.code for error in response.context["form"].errors.as_data()["email"]] == ["exists"]
+    assert "Taken@Example.ORG" in response.content.decode()  # the input is kept
+    response = client.post(reverse("partnerships:email_change"), {"email": german_contact.email.upper()})
+    assert [error.code for error in response.context["form"].errors.as_data()["email"]] == ["same"]
+    assert not OutboundEmail.objects.exists()
+
+
+def test_email_change_link_fails_when_the_database_finds_the_address_taken(
+    client, german_contact, django_capture_on_commit_callbacks, monkeypatch
+):
+    ask_for_new_address(client, german_contact, "wanted@example.org", django_capture_on_commit_callbacks)
+    UserFactory(email="Wanted@Example.org")
+    monkeypatch.setattr(User.objects, "with_email", lambda email: User.objects.none())  # the check misses it
+    assert client.post(link_in(mail.outbox[0])).context["reason"] == "taken"
+    german_contact.refresh_from_db()
+    assert german_contact.email != "wanted@example.org"

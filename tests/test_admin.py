@@ -1,11 +1,22 @@
 import pytest
 from django.contrib.admin.sites import site
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnerships.models import Country, ModelAvailability, Partnership, PartnershipParticipant, SpecialistModel
-from tests.factories import GermanMunicipalityFactory, PartnerMunicipalityFactory, PartnershipFactory
+from fachkraefte.models import AuditEntry
+from partnerships.models import (
+    Country,
+    GrantRecord,
+    ModelAvailability,
+    MunicipalityMembership,
+    Partnership,
+    PartnershipParticipant,
+    Role,
+    SpecialistModel,
+)
+from tests.factories import GermanMunicipalityFactory, PartnerMunicipalityFactory, PartnershipFactory, UserFactory
 
 MODELS = [model for model in site._registry if model._meta.app_label == "partnerships"]
 
@@ -20,7 +31,7 @@ def test_changelist_and_add_page_render_for_programme_staff(client, staff, partn
     client.force_login(staff)
     opts = model._meta
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
-    if opts.model_name != "user":
+    if opts.model_name not in ("user", "grantrecord"):  # users are added another way; the records by nobody
         assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
 
 
@@ -168,3 +179,172 @@ def test_partnership_changelist_queries_do_not_grow_with_rows(client, staff):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+# Issue 12, hole 3: only superusers hand on staff or superuser status, groups and permissions, never to
+# themselves; non-superusers do not touch a superuser's account; every change of rights is recorded.
+
+
+def user_form(user, **changes):
+    """The user change form as the admin page sends it, with `changes` (booleans, `groups` as a list)."""
+    values = {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": [group.pk for group in user.groups.all()],
+        **changes,
+    }
+    data = {"email": user.email, "name": user.name, "preferred_language": user.preferred_language}
+    data.update({name: "on" for name in ("is_active", "is_staff", "is_superuser") if values[name]})
+    data["groups"] = values["groups"]
+    sessions = list(user.login_sessions.order_by("-created_at").values_list("pk", flat=True))
+    data.update(
+        {
+            "login_sessions-TOTAL_FORMS": len(sessions),
+            "login_sessions-INITIAL_FORMS": len(sessions),
+            "login_sessions-MIN_NUM_FORMS": 0,
+            "login_sessions-MAX_NUM_FORMS": 1000,
+        }
+    )
+    for number, pk in enumerate(sessions):
+        data.update({f"login_sessions-{number}-id": pk, f"login_sessions-{number}-user": user.pk})
+    return data
+
+
+def change_user(client, user, **changes):
+    return client.post(reverse("admin:partnerships_user_change", args=[user.pk]), user_form(user, **changes))
+
+
+def staff_group():
+    return Group.objects.get(name=Role.PROGRAMME_STAFF)
+
+
+def test_staff_who_are_not_superusers_cannot_make_anyone_superuser(client, staff, german_contact):
+    client.force_login(staff)
+    page = client.get(reverse("admin:partnerships_user_change", args=[german_contact.pk]))
+    assert not {"is_staff", "is_superuser", "groups", "user_permissions"} & set(page.context["adminform"].form.fields)
+    response = change_user(client, german_contact, is_superuser=True, is_staff=True, groups=[staff_group().pk])
+    assert response.status_code == 302  # the rest of the form is saved; the privileged fields are ignored
+    german_contact.refresh_from_db()
+    assert not german_contact.is_superuser and not german_contact.is_staff
+    assert not german_contact.groups.exists()
+    assert not GrantRecord.objects.exists()
+    assert AuditEntry.objects.filter(kind=AuditEntry.Kind.ACCESS_REFUSED, user=staff).exists()
+
+
+def test_staff_cannot_make_themselves_superuser(client, staff):
+    client.force_login(staff)
+    assert change_user(client, staff, is_superuser=True).status_code == 302
+    staff.refresh_from_db()
+    assert not staff.is_superuser
+
+
+def test_staff_cannot_change_their_own_groups(client, staff):
+    client.force_login(staff)
+    assert change_user(client, staff, groups=[]).status_code == 302
+    assert list(staff.groups.values_list("name", flat=True)) == [Role.PROGRAMME_STAFF]
+
+
+def test_superusers_cannot_change_their_own_privileges_either(client, superuser):
+    client.force_login(superuser)
+    page = client.get(reverse("admin:partnerships_user_change", args=[superuser.pk]))
+    assert not {"is_staff", "is_superuser", "groups", "user_permissions"} & set(page.context["adminform"].form.fields)
+    assert change_user(client, superuser, is_superuser=False, is_staff=False).status_code == 302
+    superuser.refresh_from_db()
+    assert superuser.is_superuser and superuser.is_staff
+
+
+def test_superuser_changes_anothers_groups_and_staff_status_and_it_is_recorded(client, superuser, german_contact):
+    client.force_login(superuser)
+    response = change_user(client, german_contact, is_staff=True, groups=[staff_group().pk])
+    assert response.status_code == 302
+    german_contact.refresh_from_db()
+    assert german_contact.is_staff and german_contact.groups.get() == staff_group()
+    records = {grant.kind: grant for grant in GrantRecord.objects.filter(user=german_contact)}
+    assert set(records) == {GrantRecord.Kind.STAFF, GrantRecord.Kind.GROUPS}
+    assert (records["staff"].before, records["staff"].after) == ("false", "true")
+    assert (records["groups"].before, records["groups"].after) == ("", Role.PROGRAMME_STAFF)
+    assert {(grant.by, grant.via) for grant in records.values()} == {(superuser, GrantRecord.Via.ADMIN)}
+    # ... and taken away again
+    assert change_user(client, german_contact, is_staff=False, groups=[]).status_code == 302
+    latest = GrantRecord.objects.filter(user=german_contact, kind=GrantRecord.Kind.GROUPS).first()
+    assert (latest.before, latest.after) == (Role.PROGRAMME_STAFF, "")
+
+
+def test_staff_cannot_edit_a_superusers_account(client, staff, superuser):
+    client.force_login(staff)
+    page = client.get(reverse("admin:partnerships_user_change", args=[superuser.pk]))
+    assert page.status_code == 200 and not page.context["has_change_permission"]  # read only
+    assert change_user(client, superuser, is_active=False).status_code == 403
+    password = reverse("admin:auth_user_password_change", args=[superuser.pk])
+    assert client.post(password, {"password1": "x-new-pass-1234", "password2": "x-new-pass-1234"}).status_code == 403
+    assert (
+        client.post(reverse("admin:partnerships_user_delete", args=[superuser.pk]), {"post": "yes"}).status_code == 403
+    )
+    superuser.refresh_from_db()
+    assert superuser.is_active and superuser.check_password("a-long-admin-passphrase")
+
+
+def test_change_records_are_readable_and_filterable_by_staff_and_changed_by_nobody(client, staff, superuser, viewer):
+    client.force_login(superuser)
+    change_user(client, viewer, is_staff=True)
+    staff.preferred_language = "en"
+    staff.save()
+    client.force_login(staff)
+    url = reverse("admin:partnerships_grantrecord_changelist")
+    response = client.get(url, {"kind__exact": "staff"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert [grant.user for grant in response.context["cl"].result_list] == [viewer]
+    assert "no → yes" in response.content.decode()
+    assert list(client.get(url, {"kind__exact": "groups"}).context["cl"].result_list) == []
+    assert list(client.get(url, {"q": viewer.email}).context["cl"].result_list) != []
+    grant = GrantRecord.objects.get()
+    assert client.get(reverse("admin:partnerships_grantrecord_add")).status_code == 403
+    assert client.post(reverse("admin:partnerships_grantrecord_change", args=[grant.pk]), {}).status_code == 403
+    assert (
+        client.post(reverse("admin:partnerships_grantrecord_delete", args=[grant.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+
+
+# Memberships in the admin go through partnerships.memberships and are recorded.
+
+
+def test_staff_add_change_and_remove_a_membership_in_the_admin(client, staff, german_municipality):
+    person = UserFactory()
+    client.force_login(staff)
+    add = reverse("admin:partnerships_municipalitymembership_add")
+    data = {"user": person.pk, "municipality": german_municipality.pk, "role": "editor"}
+    assert client.post(add, data).status_code == 302
+    membership = MunicipalityMembership.objects.get(user=person)
+    change = reverse("admin:partnerships_municipalitymembership_change", args=[membership.pk])
+    assert client.post(change, {"role": "contact"}).status_code == 302
+    delete = reverse("admin:partnerships_municipalitymembership_delete", args=[membership.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not MunicipalityMembership.objects.filter(user=person).exists()
+    steps = [(g.before, g.after, g.by, g.via) for g in GrantRecord.objects.filter(user=person).order_by("at", "pk")]
+    assert steps == [
+        ("", "editor", staff, "admin"),
+        ("editor", "contact", staff, "admin"),
+        ("contact", "", staff, "admin"),
+    ]
+
+
+def test_staff_cannot_give_themselves_a_membership_in_the_admin(client, staff, german_municipality):
+    client.force_login(staff)
+    add = reverse("admin:partnerships_municipalitymembership_add")
+    response = client.post(add, {"user": staff.pk, "municipality": german_municipality.pk, "role": "contact"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    assert not MunicipalityMembership.objects.filter(user=staff).exists()
+
+
+def test_staff_cannot_change_or_remove_their_own_membership_in_the_admin(client, staff, german_municipality):
+    own = MunicipalityMembership.objects.create(user=staff, municipality=german_municipality, role="viewer")
+    client.force_login(staff)
+    change = reverse("admin:partnerships_municipalitymembership_change", args=[own.pk])
+    assert client.post(change, {"role": "contact"}).status_code == 403
+    delete = reverse("admin:partnerships_municipalitymembership_delete", args=[own.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    own.refresh_from_db()
+    assert own.role == "viewer"

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from applications.models import Attachment, Event, ExpressionOfInterest, Participant, Status
-from applications.uploads import PDF, AttachmentForm, clean_original_name, detect_type
+from applications.uploads import AttachmentForm
+from fachkraefte.uploads import PDF, clean_original_name, detect_type
 from partnerships.models import Side
+from tests import workflow
 
 
 def zipped(members):
@@ -65,10 +67,8 @@ def attachment(eoi, german_contact):
     )
 
 
-def submitted(eoi):
-    eoi.submit()
-    eoi.save()
-    assert eoi.status == Status.SUBMITTED
+def submitted(eoi, german_contact, partner_contact):
+    assert workflow.submitted(eoi, german_contact, partner_contact).status == Status.SUBMITTED
 
 
 def upload(client, eoi, name, content, description=""):
@@ -91,7 +91,7 @@ def stored_files(media):
 
 @pytest.mark.parametrize(("name", "content", "content_type", "suffix"), SIX_TYPES)
 def test_detects_each_allowed_type_from_its_content(name, content, content_type, suffix):
-    detected = detect_type(content)
+    detected = detect_type(io.BytesIO(content))
     assert (detected.content_type, detected.suffix) == (content_type, suffix)
 
 
@@ -110,7 +110,7 @@ def test_detects_each_allowed_type_from_its_content(name, content, content_type,
     ],
 )
 def test_refuses_other_content(content):
-    assert detect_type(content) is None
+    assert detect_type(io.BytesIO(content)) is None
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def test_upload_each_allowed_type(client, eoi, german_contact, media, name, cont
     assert Path(name).stem not in stored.name
     assert attachment.file.read() == content
     event = eoi.events.get(kind=Event.Kind.ATTACHMENT_ADDED)
-    assert (event.actor, event.note) == (german_contact, name)
+    assert (event.actor, event.params["file"], event.detail()) == (german_contact, name, name)
 
 
 def test_stored_suffix_is_the_detected_one_not_the_users(client, eoi, german_contact):
@@ -230,8 +230,8 @@ def test_refusal_says_why_in_english(client, eoi, german_contact, media):
     assert "PDF, DOCX, XLSX, ODT, JPG, PNG" in message
 
 
-def test_upload_refused_when_not_editable(client, eoi, german_contact, media):
-    submitted(eoi)
+def test_upload_refused_when_not_editable(client, eoi, german_contact, partner_contact, media):
+    submitted(eoi, german_contact, partner_contact)
     client.force_login(german_contact)
     assert upload(client, eoi, "a.pdf", PDF_BYTES).status_code == 403
     assert not Attachment.objects.exists()
@@ -346,7 +346,7 @@ def test_delete_removes_row_and_file(
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert not path.exists()
     event = eoi.events.get(kind=Event.Kind.ATTACHMENT_REMOVED)
-    assert (event.actor, event.note) == (german_contact, "Ratsbeschluss März.pdf")
+    assert (event.actor, event.params["file"]) == (german_contact, "Ratsbeschluss März.pdf")
 
 
 def test_delete_outsider_404(client, eoi, outsider, attachment):
@@ -361,8 +361,8 @@ def test_delete_viewer_403(client, eoi, viewer, attachment):
     assert Attachment.objects.filter(pk=attachment.pk).exists()
 
 
-def test_delete_refused_when_not_editable(client, eoi, german_contact, attachment):
-    submitted(eoi)
+def test_delete_refused_when_not_editable(client, eoi, german_contact, partner_contact, attachment):
+    submitted(eoi, german_contact, partner_contact)
     client.force_login(german_contact)
     assert client.post(delete_url(eoi, attachment)).status_code == 403
     assert Attachment.objects.filter(pk=attachment.pk).exists()

@@ -12,10 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications import services
 from applications.models import Event, Status
+from fachkraefte.celery import app as celery_app
 from placements.candidates import (
     anonymise,
     export_data,
@@ -26,7 +27,7 @@ from placements.candidates import (
 )
 from placements.models import Candidate, ShortlistEntry, add_months
 from placements.tasks import anonymise_expired_candidates
-from tests.workflow import in_status, make_placement
+from tests.workflow import in_status, make_placement, pick_the_candidate
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -86,10 +87,11 @@ def test_no_deadline_while_the_recruitment_runs(recruiting_eoi, cim_recruiter, s
     assert retention_deadline(candidate) is None
 
 
-def test_six_months_after_the_recruitment_ended(recruiting_eoi, cim_recruiter, staff):
+def test_six_months_after_the_recruitment_ended(recruiting_eoi, cim_recruiter, staff, german_contact, partner_contact):
     candidate = new_candidate(by=cim_recruiter, applied_for=recruiting_eoi)
+    ShortlistEntry.objects.create(eoi=recruiting_eoi, candidate=candidate, added_by=cim_recruiter)
     services.transition(recruiting_eoi, "start_candidate_selection", by=staff)
-    services.transition(recruiting_eoi, "start_contracting", by=staff)
+    pick_the_candidate(recruiting_eoi, german_contact, partner_contact)
     candidate.refresh_from_db()
     assert save_candidate(candidate, by=cim_recruiter).retention_until == add_months(today(), 6)
 
@@ -167,15 +169,20 @@ def test_anonymise_clears_the_municipalities_reasons_about_the_person(recruiting
 def test_anonymise_takes_the_name_out_of_the_eoi_timeline(recruiting_eoi, cim_recruiter, staff):
     candidate = new_candidate(by=cim_recruiter, applied_for=recruiting_eoi)
     ShortlistEntry.objects.create(eoi=recruiting_eoi, candidate=candidate, added_by=cim_recruiter)
-    selected = Event.objects.create(eoi=recruiting_eoi, kind=Event.Kind.STATUS_CHANGED, note=f"Ausgewählt: {NAME}")
+    selected = Event.objects.create(
+        eoi=recruiting_eoi,
+        kind=Event.Kind.STATUS_CHANGED,
+        params={"step": "start_contracting", "candidate": NAME, "candidate_id": candidate.pk},
+    )
     unrelated = Event.objects.create(eoi=recruiting_eoi, kind=Event.Kind.MESSAGE, note="Termin am Montag")
 
     anonymise(candidate, by=cim_recruiter)
 
     selected.refresh_from_db()
     candidate.refresh_from_db()
-    assert NAME not in selected.note
-    assert selected.note == f"Ausgewählt: {candidate}"  # "anonymised candidate <number>"
+    with translation.override("de"):
+        assert NAME not in selected.detail()
+        assert selected.detail() == f"Ausgewählt: {candidate}"  # "anonymised candidate <number>"
     assert Event.objects.get(pk=unrelated.pk).note == "Termin am Montag"
 
 
@@ -221,7 +228,7 @@ def test_nightly_task_anonymises_only_never_placed_candidates_past_the_deadline(
 
 
 def test_the_task_is_in_the_beat_schedule(settings):
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    tasks = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
     assert "placements.tasks.anonymise_expired_candidates" in tasks
 
 

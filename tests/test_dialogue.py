@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from applications import dialogue, services
 from applications.models import Event, Status, TermsOfReference
+from fachkraefte.workflow import StepRefused
 from partnerships.models import ModelAvailability, SpecialistModel
 from tests.workflow import submitted
 
@@ -374,7 +375,7 @@ def test_recruitment_waits_for_the_agreed_terms(
     terms = dialogue.propose_terms(in_dialogue, values(), by=german_contact)
     dialogue.agree_terms(terms, [german_municipality], by=german_contact)
     dialogue.agree_terms(terms, [partner_municipality], by=partner_contact)
-    with translation.override("en"), pytest.raises(services.TransitionRefused, match="not yet agreed by every party"):
+    with translation.override("en"), pytest.raises(StepRefused, match="not yet agreed by every party"):
         services.transition(in_dialogue, "start_recruitment", by=staff)
 
     dialogue.agree_terms(terms, [], by=staff, as_staff=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from applications import messaging, services
 from applications.digests import send_news_digests, send_overdue_digest
 from applications.models import ExpressionOfInterest, QueuedNotification, Status
+from fachkraefte.celery import app as celery_app
 from partnerships.models import Role
 from tests.factories import UserFactory
 
@@ -161,7 +162,7 @@ def test_beat_schedule_names_registered_tasks_and_reaches_the_database_scheduler
     from fachkraefte.celery import app
 
     app.loader.import_default_modules()
-    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    names = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
     assert {"applications.digests.send_news_digests", "applications.digests.send_overdue_digest"} <= names
     assert names <= set(app.tasks)
     # The scheduler closes "old" connections, which inside a test's transaction is the test's own.

@@ -10,6 +10,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import Event, Status
 from fachkraefte.models import OutboundEmail
+from fachkraefte.workflow import StepRefused
 from tests.conftest import PortalClient
 from tests.eoi_content import fill
 from tests.workflow import submitted
@@ -68,7 +69,7 @@ def test_two_identical_staff_transitions_at_once_run_once_and_mail_once(
 
     outcomes = at_once(lambda i: services.transition(eoi, "start_review", by=staff).status)
 
-    refused = [o for o in outcomes if isinstance(o, services.TransitionRefused)]
+    refused = [o for o in outcomes if isinstance(o, StepRefused)]
     assert len(refused) == 1  # the second waited for the row lock, then found the step done
     assert [o for o in outcomes if o not in refused] == [Status.IN_REVIEW]
     eoi.refresh_from_db()

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from applications import services
 from applications.models import Confirmation, Event, ExpressionOfInterest, Part, Status
+from fachkraefte.workflow import StepRefused
 from partnerships.models import Country, ModelAvailability, SpecialistModel
 from tests.eoi_content import POSTED, fill, stored
 from tests.factories import PartnerMunicipalityFactory, PartnershipFactory
@@ -274,7 +275,7 @@ def test_submit_twice_is_refused(
     eoi = fill(eoi, german_contact)
     confirm_both(eoi, german_contact, partner_contact, german_municipality, partner_municipality)
     services.submit(eoi, by=german_contact)
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(StepRefused):
         services.submit(eoi, by=german_contact)
     assert eoi.events.filter(kind=Event.Kind.SUBMITTED).count() == 1
 
@@ -287,9 +288,9 @@ def test_a_change_after_confirmation_blocks_submission(
     eoi = services.save_part(
         eoi, Part.PARTNER, {**stored(Part.PARTNER), "need": "Changed"}, version=eoi.partner_version, by=partner_contact
     )
-    with pytest.raises(services.ValidationError) as refused:
+    with pytest.raises(StepRefused) as refused:
         services.submit(eoi, by=german_contact)
-    assert "Berlin" in " ".join(refused.value.messages) and "Windhoek" in " ".join(refused.value.messages)
+    assert "Berlin" in refused.value.message and "Windhoek" in refused.value.message
 
 
 def test_viewer_cannot_confirm_submit_or_withdraw(client, eoi, viewer):

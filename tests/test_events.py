@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from fachkraefte.celery import app as celery_app
 from fachkraefte.models import OutboundEmail
 from partnerships.models import Role
 from placements import events
@@ -234,7 +235,7 @@ def test_reminder_speaks_the_participants_language(staff):
 
 
 def test_reminder_is_in_the_beat_schedule(settings):
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    tasks = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
     assert "placements.tasks.remind_event_participants" in tasks
 
 

@@ -2,13 +2,13 @@
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django_fsm import TransitionNotAllowed
 
 from partnerships import services
-from partnerships.models import JoinRequest, JoinRequestStatus, MembershipRole, MunicipalityMembership
+from partnerships.models import GrantRecord, JoinRequest, JoinRequestStatus, MembershipRole, MunicipalityMembership
 from tests.factories import GermanMunicipalityFactory, MembershipFactory, UserFactory
 
 
@@ -332,3 +332,51 @@ def test_admin_change_page_does_not_let_staff_edit_the_status(client, staff, joi
     response = client.get(reverse("admin:partnerships_joinrequest_change", args=[join_request.pk]))
     assert response.status_code == 200
     assert "status" not in response.context["adminform"].form.fields
+
+
+# Approving goes through partnerships.memberships: decided by a contact (or staff) and recorded (issue 12).
+
+
+def test_approval_is_recorded_with_who_and_what(client, join_request, german_contact, newcomer):
+    client.force_login(german_contact)
+    client.post(approve_url(join_request))
+    grant = GrantRecord.objects.get(user=newcomer)
+    assert (grant.kind, grant.municipality, grant.before, grant.after) == (
+        GrantRecord.Kind.MEMBERSHIP,
+        join_request.municipality,
+        "",
+        MembershipRole.EDITOR,
+    )
+    assert (grant.by, grant.via) == (german_contact, GrantRecord.Via.JOIN_REQUEST)
+    assert grant.reference == str(join_request.pk)
+
+
+def test_staff_approval_in_the_admin_is_recorded(client, staff, join_request, newcomer):
+    client.force_login(staff)
+    admin_action(client, "approve_selected", [join_request])
+    assert GrantRecord.objects.get(user=newcomer).by == staff
+
+
+def test_approval_never_lowers_or_raises_an_existing_membership(join_request, german_contact, newcomer):
+    MembershipFactory(user=newcomer, municipality=join_request.municipality, role=MembershipRole.VIEWER)
+    services.approve_join_request(join_request, by=german_contact, base_url="")
+    assert MunicipalityMembership.objects.get(user=newcomer).role == MembershipRole.VIEWER
+    assert not GrantRecord.objects.exists()
+
+
+def test_the_service_refuses_an_approver_who_is_not_a_contact(join_request, german_municipality, newcomer):
+    editor = MembershipFactory(municipality=german_municipality, role=MembershipRole.EDITOR).user
+    with pytest.raises(PermissionDenied):
+        services.approve_join_request(join_request, by=editor, base_url="")
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequestStatus.PENDING
+    assert not MunicipalityMembership.objects.filter(user=newcomer).exists()
+
+
+def test_staff_cannot_approve_their_own_request_in_the_admin(client, staff, german_municipality):
+    own = JoinRequest.objects.create(user=staff, municipality=german_municipality, role=MembershipRole.CONTACT)
+    client.force_login(staff)
+    assert admin_action(client, "approve_selected", [own]).status_code == 302
+    own.refresh_from_db()
+    assert own.status == JoinRequestStatus.PENDING
+    assert not MunicipalityMembership.objects.filter(user=staff).exists()

@@ -89,3 +89,17 @@ def test_wrong_passwords_on_the_confirm_step_count_too(client, anna):
         for _ in range(5)
     ]
     assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_case_variants_of_the_address_count_as_one_account(client, anna):
+    variants = ["ANNA@example.org", "Anna@Example.org", "anna@EXAMPLE.ORG", " anna@example.org", "anna@example.org"]
+    assert [attempt(client, typed, "wrong-password").status_code for typed in variants] == [200, 200, 200, 200, 429]
+    assert attempt(client, "ANNA@EXAMPLE.ORG", PASSWORD).status_code == 429
+    assert not logged_in(client)
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"anna@example.org"}
+
+
+def test_an_account_registered_in_capitals_locks_out_whatever_the_case_typed(client, db):
+    UserFactory(email="Karin.Mueller@Berlin.de")
+    assert fail_five_times(client, "karin.mueller@berlin.de") == [200, 200, 200, 200, 429]
+    assert attempt(client, "Karin.Mueller@Berlin.de", PASSWORD).status_code == 429

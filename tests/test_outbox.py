@@ -13,6 +13,7 @@ from kombu.exceptions import OperationalError
 from applications import services
 from applications.models import Document, ExpressionOfInterest, Status
 from fachkraefte import outbox
+from fachkraefte.celery import app as celery_app
 from fachkraefte.models import OutboundEmail
 from fachkraefte.tasks import deliver_mail
 from tests.eoi_content import fill
@@ -120,9 +121,16 @@ def test_the_periodic_run_sends_what_waits_longer_than_a_minute_and_nothing_else
     assert outbox.send_pending() == 0
 
 
-def test_the_periodic_runs_are_in_the_beat_schedule(settings):
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"fachkraefte.tasks.send_pending_mail", "fachkraefte.tasks.render_missing_pdfs"} <= tasks
+def test_the_periodic_runs_are_in_the_beat_schedule():
+    tasks = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
+    assert {
+        "fachkraefte.tasks.send_pending_mail",
+        "applications.tasks.render_missing_eoi_pdfs",
+        "placements.tasks.render_missing_report_pdfs",
+        "applications.digests.send_news_digests",
+        "placements.tasks.remind_reports",
+    } <= tasks
+    assert all(name in celery_app.tasks for name in tasks)  # each scheduled task is registered
 
 
 # --- with a real Redis that is stopped, and a real worker ---------------------------------------------------
@@ -184,7 +192,7 @@ def test_with_redis_stopped_the_submission_succeeds_and_its_emails_go_out_once_w
         for email in waiting:  # a second run and a stray task find them sent
             sender.send_task("fachkraefte.tasks.deliver_mail", args=[email.pk])
         sender.send_task("fachkraefte.tasks.send_pending_mail")
-        sender.send_task("fachkraefte.tasks.render_missing_pdfs", kwargs={"older_than_seconds": 0})
+        sender.send_task("applications.tasks.render_missing_eoi_pdfs", kwargs={"older_than_seconds": 0})
         assert sender.send_task("fachkraefte.tasks.ping").get(timeout=60) == "pong"  # the queue is worked off
         wait_for(
             lambda: not Document.objects.filter(eoi=eoi, state=Document.State.PREPARING).exists(),

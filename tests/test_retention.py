@@ -54,6 +54,8 @@ def test_the_periods_are_settings(settings):
     assert purge_expired_records()["security_log"] == 1
 
 
-def test_the_purge_runs_every_night(settings):
-    jobs = {job["task"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
+def test_the_purge_runs_every_night():
+    from fachkraefte.celery import app as celery_app
+
+    jobs = {job["task"] for job in celery_app.conf.beat_schedule.values()}
     assert "fachkraefte.tasks.purge_expired_records" in jobs

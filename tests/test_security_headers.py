@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from applications import services
 from applications.dossier import DOSSIER_DIR
 from applications.models import Event
-from partnerships.models import JoinRequest
+from partnerships.models import GrantRecord, JoinRequest
 from placements.models import OwnNetworkEvent, Placement
 from tests import test_url_guard as guard
 from tests.factories import UserFactory
@@ -207,6 +207,9 @@ def one_of_each(world, superuser):
     makers = {
         JoinRequest: lambda: JoinRequest.objects.create(
             user=UserFactory(), municipality=eoi.partnership.municipalities.first()
+        ),
+        GrantRecord: lambda: GrantRecord.objects.create(
+            user=superuser, user_email=superuser.email, kind="staff", before="false", after="true", via="admin"
         ),
         OwnNetworkEvent: lambda: OwnNetworkEvent.objects.create(
             placement=world["placement"], title="Meet-up", date=world["activity"].date

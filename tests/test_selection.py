@@ -233,7 +233,7 @@ def test_all_declined_returns_the_eoi_to_recruitment(client, german_contact, par
         assert eoi.status == (Status.CANDIDATE_SELECTION if entry is greta else Status.RECRUITMENT)
     event = eoi.events.filter(kind=Event.Kind.STATUS_CHANGED).first()
     assert (event.from_status, event.to_status, event.actor) == ("candidate_selection", "recruitment", german_contact)
-    assert event.note
+    assert event.params["all_declined"]
 
 
 def test_integrated_only_the_partner_municipality_picks(client, german_contact, partner_contact, selecting):

@@ -6,8 +6,10 @@ from unittest import mock
 
 import pytest
 from django.core import mail, signing
+from django.test import Client
 from django.urls import reverse
 
+from fachkraefte.models import OutboundEmail
 from partnerships import services
 from partnerships.models import User
 from tests.factories import PASSWORD, UserFactory
@@ -156,14 +158,89 @@ def test_link_still_works_before_three_days(client, db):
     assert user.is_active
 
 
-def test_signing_up_again_with_an_existing_address_keeps_the_input_and_says_why(client, db):
+# A known address: the same answer as for a new one, nothing changes, its owner is told
+
+
+def sign_up_as(email, django_capture_on_commit_callbacks, **overrides):
+    """Sign up from a fresh browser; returns the answer and the page it leads to."""
+    client = Client()  # a new visitor each time: no cookie of one sign-up may colour the other
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("partnerships:signup"), signup_data(email=email, **overrides))
+    return client, response, client.get(response["Location"])
+
+
+def comparable(page, address):
+    """The page without the address and without what differs on every page (CSRF token, CSP nonce)."""
+    html = page.content.decode().replace(address, "ADDRESS")
+    return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"', r'\1=""', html)
+
+
+def test_known_and_new_addresses_get_the_same_answer(db, django_capture_on_commit_callbacks):
     UserFactory(email="lena@example.org")
-    response = client.post(reverse("partnerships:signup"), signup_data(email="LENA@example.org", name="Typed Name"))
-    assert response.status_code == 200
-    assert list(response.context["form"].errors) == ["email"]
-    assert "Typed Name" in response.content.decode()
+    _client, known, known_page = sign_up_as("LENA@Example.org", django_capture_on_commit_callbacks)
+    _client, new, new_page = sign_up_as("max@example.org", django_capture_on_commit_callbacks)
+    answer = (302, reverse("partnerships:verification_sent"))
+    assert (known.status_code, known["Location"]) == (new.status_code, new["Location"]) == answer
+    assert known.content == new.content
+    assert sorted(known.cookies) == sorted(new.cookies)
+    assert known_page.status_code == new_page.status_code == 200
+    assert comparable(known_page, "lena@example.org") == comparable(new_page, "max@example.org")
+
+
+def test_known_address_changes_nothing_and_warns_its_owner_in_her_language(db, django_capture_on_commit_callbacks):
+    owner = UserFactory(email="lena@example.org", name="Lena", preferred_language="fr")
+    before = User.objects.filter(pk=owner.pk).values().get()
+    client, _response, _page = sign_up_as(
+        " Lena@EXAMPLE.org ", django_capture_on_commit_callbacks, name="Mallory", preferred_language="en"
+    )
     assert User.objects.count() == 1
-    assert mail.outbox == []
+    assert User.objects.filter(pk=owner.pk).values().get() == before  # same password, name, language, state
+    assert "_auth_user_id" not in client.session
+    [queued] = OutboundEmail.objects.all()
+    assert (queued.template, queued.to, queued.language) == ("signup-attempt", ["lena@example.org"], "fr")
+    [message] = mail.outbox
+    assert message.to == ["lena@example.org"]
+    assert message.body.startswith("Bonjour Lena")
+    assert "http://testserver" + reverse("login") in message.body
+    assert "http://testserver" + reverse("password_reset") in message.body
+    assert "Mallory" not in message.body
+
+
+def test_known_address_awaiting_confirmation_gets_a_new_link_that_works(
+    client, signed_up, django_capture_on_commit_callbacks
+):
+    user, _first_link = signed_up
+    _client, _response, _page = sign_up_as("lena@example.org", django_capture_on_commit_callbacks)
+    assert User.objects.count() == 1
+    message = mail.outbox[-1]
+    assert message.to == ["lena@example.org"]
+    assert "Confirm your e-mail address" not in message.subject  # the warning, not a second sign-up mail
+    assert client.get(link_in(message)).status_code == 302
+    user.refresh_from_db()
+    assert user.is_active
+    assert user.check_password(GOOD_PASSWORD)  # the password of the sign-up, not of the second try
+
+
+def test_address_taken_between_the_check_and_the_insert_gets_the_same_answer(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    owner = UserFactory(email="lena@example.org")
+    looked_up = []
+
+    def missed_once(email):  # the other request's account appears just after our look-up
+        looked_up.append(email)
+        return User.objects.none() if len(looked_up) == 1 else User.objects.filter(pk=owner.pk)
+
+    monkeypatch.setattr(User.objects, "with_email", missed_once)
+    _client, response, _page = sign_up_as("Lena@example.org", django_capture_on_commit_callbacks)
+    assert response["Location"] == reverse("partnerships:verification_sent")
+    assert User.objects.count() == 1
+    assert [message.to for message in mail.outbox] == [["lena@example.org"]]
+
+
+def test_signup_stores_the_address_normalised(db, django_capture_on_commit_callbacks):
+    sign_up_as("  Max.Muster@Example.ORG ", django_capture_on_commit_callbacks, name="Max")
+    assert User.objects.get(name="Max").email == "max.muster@example.org"
 
 
 @pytest.mark.parametrize(

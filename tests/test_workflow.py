@@ -9,8 +9,12 @@ from django.utils import translation
 
 from applications import services
 from applications.models import Event, ExpressionOfInterest, Status
-from partnerships.models import ModelAvailability
-from tests.workflow import agree_terms, in_status, submitted
+from applications.workflow import EOI_WORKFLOW
+from fachkraefte.workflow import StepRefused, may_take
+from partnerships.models import ModelAvailability, SpecialistModel
+from placements import selection
+from placements.models import Candidate, ShortlistEntry
+from tests.workflow import agree_terms, in_status, pick_the_candidate, submitted
 
 STAFF_TRANSITIONS = {
     "start_review": (Status.SUBMITTED, Status.IN_REVIEW),
@@ -21,9 +25,9 @@ STAFF_TRANSITIONS = {
     "reopen_needs_dialogue": (Status.RECRUITMENT, Status.NEEDS_DIALOGUE),
     "start_candidate_selection": (Status.RECRUITMENT, Status.CANDIDATE_SELECTION),
     "reopen_recruitment": (Status.CANDIDATE_SELECTION, Status.RECRUITMENT),
-    "start_contracting": (Status.CANDIDATE_SELECTION, Status.CONTRACTING),
     "place": (Status.CONTRACTING, Status.PLACED),
 }
+REASON_REQUIRED = {name for name, step in EOI_WORKFLOW.steps.items() if step.reason_required}
 NOT_STAFF = ["german_contact", "partner_contact", "viewer", "outsider", "cim_recruiter", "giz_recruiter", "specialist"]
 
 
@@ -36,7 +40,7 @@ def walk(eoi, staff, german_contact, partner_contact, media):
 
 
 def comment_for(name):
-    return "Because." if name in services.COMMENT_REQUIRED else ""
+    return "Because." if name in REASON_REQUIRED else ""
 
 
 @pytest.mark.parametrize("name", sorted(STAFF_TRANSITIONS))
@@ -59,16 +63,17 @@ def test_every_other_persona_is_refused_each_staff_transition(walk, staff, perso
     eoi = walk(source)
     if name == "start_recruitment":
         agree_terms(eoi, staff)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(StepRefused) as refused:
         services.transition(eoi, name, by=personas[persona], comment="x")
+    assert refused.value.forbidden
     eoi.refresh_from_db()
     assert eoi.status == source
 
 
-@pytest.mark.parametrize("name", sorted(services.COMMENT_REQUIRED - {"withdraw"}))
+@pytest.mark.parametrize("name", sorted(REASON_REQUIRED - {"withdraw"}))
 def test_returning_rejecting_and_going_back_need_a_reason(walk, staff, name):
     eoi = walk(STAFF_TRANSITIONS[name][0])
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(StepRefused):
         services.transition(eoi, name, by=staff, comment="  ")
     eoi.refresh_from_db()
     assert eoi.status == STAFF_TRANSITIONS[name][0]
@@ -76,9 +81,9 @@ def test_returning_rejecting_and_going_back_need_a_reason(walk, staff, name):
 
 def test_a_step_that_skips_a_state_is_refused(walk, staff):
     eoi = walk(Status.SUBMITTED)
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(StepRefused):
         services.transition(eoi, "start_recruitment", by=staff)
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(StepRefused):
         services.transition(eoi, "place", by=staff)
     assert ExpressionOfInterest.objects.get(pk=eoi.pk).status == Status.SUBMITTED
 
@@ -86,7 +91,7 @@ def test_a_step_that_skips_a_state_is_refused(walk, staff):
 def test_recruitment_needs_agreed_terms(walk, staff, settings):
     settings.LANGUAGE_CODE = "en"
     eoi = walk(Status.NEEDS_DIALOGUE)
-    with pytest.raises(services.TransitionRefused, match="terms of reference"):
+    with pytest.raises(StepRefused, match="terms of reference"):
         services.transition(eoi, "start_recruitment", by=staff)
     agree_terms(eoi, staff)
     assert services.transition(eoi, "start_recruitment", by=staff).status == Status.RECRUITMENT
@@ -98,7 +103,7 @@ def test_a_newer_terms_version_voids_the_agreement(walk, staff):
     first.pk = None
     first.number = 2
     first.save()  # a new version nobody agreed to yet
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(StepRefused):
         services.transition(eoi, "start_recruitment", by=staff)
 
 
@@ -106,7 +111,7 @@ def test_recruitment_needs_the_model_still_open(walk, staff):
     eoi = walk(Status.NEEDS_DIALOGUE)
     agree_terms(eoi, staff)
     ModelAvailability.objects.filter(country__code="NA", model=eoi.specialist_model).update(is_open=False)
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(StepRefused):
         services.transition(eoi, "start_recruitment", by=staff)
 
 
@@ -128,8 +133,11 @@ def test_the_full_graph(eoi, staff, german_contact, partner_contact, media):
         ("start_contracting", Status.CONTRACTING),
         ("place", Status.PLACED),
     ]
+    ShortlistEntry.objects.create(eoi=eoi, candidate=Candidate.objects.create(name="Kim"), added_by=staff)
     for name, expected in steps:
-        if name == "submit":
+        if name == "start_contracting":
+            eoi = pick_the_candidate(eoi, german_contact, partner_contact)
+        elif name == "submit":
             german, partner = (p.municipality for p in eoi.participants.all())
             services.confirm(eoi, [german], by=german_contact)
             services.confirm(eoi, [partner], by=partner_contact)
@@ -141,7 +149,7 @@ def test_the_full_graph(eoi, staff, german_contact, partner_contact, media):
         assert eoi.status == expected, name
     walked = list(eoi.events.exclude(to_status="").order_by("created_at", "pk").values_list("to_status", flat=True))
     assert walked == [Status.SUBMITTED] + [expected for _name, expected in steps]
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(StepRefused):
         services.withdraw(eoi, "too late", by=german_contact)
 
 
@@ -166,15 +174,16 @@ def test_applicants_may_withdraw_before_placement(walk, eoi, german_contact, sta
 
 def test_viewer_cannot_withdraw(walk, viewer):
     eoi = walk(Status.SUBMITTED)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(StepRefused) as refused:
         services.withdraw(eoi, "no", by=viewer)
+    assert refused.value.forbidden
 
 
 def test_rejected_is_final(walk, staff, german_contact):
     eoi = services.transition(walk(Status.IN_REVIEW), "reject", by=staff, comment="Not eligible")
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(StepRefused):
         services.withdraw(eoi, "x", by=german_contact)
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(StepRefused):
         services.transition(eoi, "start_review", by=staff)
 
 
@@ -218,7 +227,7 @@ def test_two_staff_pressing_different_buttons_at_once_one_wins(
             barrier.wait()
             services.transition(eoi, name, by=staff, comment="Reason")
             outcomes[name] = "done"
-        except services.TransitionRefused as refused:
+        except StepRefused as refused:
             outcomes[name] = str(refused)
         finally:
             connection.close()
@@ -233,3 +242,75 @@ def test_two_staff_pressing_different_buttons_at_once_one_wins(
     winner = next(name for name, outcome in outcomes.items() if outcome == "done")
     assert eoi.status == STAFF_TRANSITIONS[winner][1]
     assert eoi.events.filter(kind=Event.Kind.STATUS_CHANGED, from_status=Status.IN_REVIEW).count() == 1
+
+
+# --- the steps the municipalities take (hole 9: their declaration is what is checked) ------------------
+
+
+@pytest.fixture
+def selecting(walk, staff):
+    eoi = walk(Status.CANDIDATE_SELECTION)
+    return eoi, eoi.shortlist.get()
+
+
+def test_the_employer_picking_is_declared_not_staff_only(selecting, staff, german_contact, partner_contact):
+    """Integrated experts: the partner (the employer) starts contracting; not staff, not the German side."""
+    eoi, _entry = selecting
+    assert eoi.specialist_model == SpecialistModel.INTEGRATED
+    assert may_take(eoi, "start_contracting", partner_contact)
+    assert not may_take(eoi, "start_contracting", german_contact)
+    assert not may_take(eoi, "start_contracting", staff)
+
+
+def test_staff_cannot_start_contracting_over_the_municipalities(selecting, staff):
+    eoi, _entry = selecting
+    with pytest.raises(StepRefused) as refused:
+        services.transition(eoi, "start_contracting", by=staff)
+    assert refused.value.forbidden
+    assert ExpressionOfInterest.objects.get(pk=eoi.pk).status == Status.CANDIDATE_SELECTION
+
+
+def test_contracting_needs_a_selected_candidate(selecting, partner_contact, settings):
+    settings.LANGUAGE_CODE = "en"
+    eoi, _entry = selecting
+    with translation.override("en"), pytest.raises(StepRefused, match="No candidate has been selected"):
+        services.transition(eoi, "start_contracting", by=partner_contact)
+
+
+def test_the_pick_runs_the_declared_step_and_records_the_candidate(selecting, german_contact, partner_contact):
+    eoi, entry = selecting
+    selection.decide(entry, "accepted", "", by=german_contact)
+    selection.select_candidate(entry, by=partner_contact)
+    event = ExpressionOfInterest.objects.get(pk=eoi.pk).events.filter(kind=Event.Kind.STATUS_CHANGED).first()
+    assert (event.to_status, event.actor, event.params["step"]) == (
+        Status.CONTRACTING,
+        partner_contact,
+        "start_contracting",
+    )
+    assert event.params["candidate_id"] == entry.candidate_id
+    for language, word in (("de", "Ausgewählt"), ("en", "Selected"), ("fr", "Sélectionné"), ("es", "Seleccionad")):
+        with translation.override(language):
+            assert event.detail().startswith(word), language
+
+
+def test_a_contact_reopens_recruitment_only_by_declining_every_candidate(selecting, german_contact):
+    eoi, entry = selecting
+    with pytest.raises(StepRefused) as refused:
+        services.transition(eoi, "reopen_recruitment", by=german_contact, comment="We want others")
+    assert refused.value.forbidden
+    selection.decide(entry, "declined", "Too little experience", by=german_contact)
+    eoi = ExpressionOfInterest.objects.get(pk=eoi.pk)
+    assert eoi.status == Status.RECRUITMENT
+    event = eoi.events.filter(kind=Event.Kind.STATUS_CHANGED).first()
+    assert event.params == {"step": "reopen_recruitment", "all_declined": True}
+    with translation.override("en"):
+        assert "Every shortlisted candidate was declined" in event.detail()
+
+
+@pytest.mark.parametrize("persona", ["viewer", "outsider", "cim_recruiter", "specialist"])
+def test_nobody_outside_the_municipalities_picks(selecting, personas, german_contact, persona):
+    eoi, entry = selecting
+    selection.decide(entry, "accepted", "", by=german_contact)
+    with pytest.raises(PermissionDenied):
+        selection.select_candidate(entry, by=personas[persona])
+    assert ExpressionOfInterest.objects.get(pk=eoi.pk).status == Status.CANDIDATE_SELECTION

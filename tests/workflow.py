@@ -3,8 +3,10 @@
 import datetime
 
 from applications import services
-from applications.models import TermsAgreement, TermsOfReference
-from placements.models import Candidate, Placement
+from applications.models import ExpressionOfInterest, TermsAgreement, TermsOfReference
+from placements import selection
+from placements import services as placement_services
+from placements.models import Candidate, Placement, ShortlistEntry
 from tests.eoi_content import fill
 
 
@@ -34,8 +36,8 @@ def agree_terms(eoi, staff):
     return terms
 
 
-def in_status(eoi, status, *, staff, german_contact, partner_contact):
-    """Walk the happy path until `status`."""
+def in_status(eoi, status, *, staff, german_contact, partner_contact, candidate=None):
+    """Walk the happy path until `status`; the municipalities pick `candidate` (or a new one) on the way."""
     path = [
         "start_review",
         "open_needs_dialogue",
@@ -51,20 +53,43 @@ def in_status(eoi, status, *, staff, german_contact, partner_contact):
             break
         if name == "start_recruitment":
             agree_terms(eoi, staff)
-        eoi = services.transition(eoi, name, by=staff)
+        if name == "start_candidate_selection":
+            candidate = candidate or Candidate.objects.create(
+                name="Kim Beispiel", email="kim@example.org", nationalities=["DE"], years_of_experience=5
+            )
+            ShortlistEntry.objects.create(eoi=eoi, candidate=candidate, added_by=staff)
+        if name == "start_contracting":
+            eoi = pick_the_candidate(eoi, german_contact, partner_contact)
+        else:
+            eoi = services.transition(eoi, name, by=staff)
         assert eoi.status == target
     assert eoi.status == status
     return eoi
 
 
+def pick_the_candidate(eoi, german_contact, partner_contact):
+    """Both municipalities accept the shortlisted candidate; the partner (the employer) picks them."""
+    entry = eoi.shortlist.get()
+    selection.decide(entry, "accepted", "", by=german_contact)
+    selection.select_candidate(entry, by=partner_contact)
+    return ExpressionOfInterest.objects.get(pk=eoi.pk)
+
+
 def make_placement(eoi, *, staff, german_contact, partner_contact, specialist, start=None):
     """An EOI walked to `placed` with a planned placement for `specialist` (status planned)."""
-    eoi = in_status(eoi, "contracting", staff=staff, german_contact=german_contact, partner_contact=partner_contact)
     candidate = Candidate.objects.create(
         name=specialist.name, email=specialist.email, nationalities=["DE"], years_of_experience=5
     )
+    eoi = in_status(
+        eoi,
+        "contracting",
+        staff=staff,
+        german_contact=german_contact,
+        partner_contact=partner_contact,
+        candidate=candidate,
+    )
     start = start or datetime.date(2027, 1, 1)
-    placement = Placement.objects.create(
+    placement = Placement(
         eoi=eoi,
         candidate=candidate,
         specialist=specialist,
@@ -72,8 +97,6 @@ def make_placement(eoi, *, staff, german_contact, partner_contact, specialist, s
         employer="Windhoek City Council",
         start=start,
         end=Placement.default_end(start),
-        created_by=staff,
     )
-    placement.places.set([p.municipality for p in eoi.participants.all() if p.side == "partner"])
-    services.transition(eoi, "place", by=staff)
-    return placement
+    partners = [p.municipality for p in eoi.participants.all() if p.side == "partner"]
+    return placement_services.create_placement(placement, partners, by=staff)

@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import progress, services
+from applications import invitations, progress, services
 from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
 from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Event, Part
 from applications.permissions import get_eoi_for_user, visible_eois
 from applications.uploads import AttachmentForm
-from partnerships.models import MembershipRole, Partnership
+from fachkraefte import audit
+from fachkraefte.workflow import StepRefused, may_take, refusal_message
+from partnerships.models import MembershipRole, MunicipalityMembership, Partnership
 
 DASHBOARD_PAGE_SIZE = 25
 STAFF_ONLY_EVENTS = [Event.Kind.EXPORTED]
@@ -60,7 +62,13 @@ def start(request, partnership_pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Your expression of interest has been started. Now invite your partner."))
+            messages.success(
+                request,
+                _(
+                    "Your expression of interest has been started. Fill in your part; the partner municipality's "
+                    "contact persons see it on their dashboard."
+                ),
+            )
             return redirect("applications:detail", eoi.pk)
     return render(request, "applications/start.html", {"form": form, "partnership": partnership})
 
@@ -82,17 +90,40 @@ def detail(request, pk):
         and not eoi.confirmations.standing().exists(),
         "parts": [(part, [(eoi._meta.get_field(f), f) for f in PART_FIELDS[part]]) for part in Part],
         "events": eoi.events.exclude(kind__in=STAFF_ONLY_EVENTS).select_related("actor")[:50],
-        "invitations": eoi.invitations.select_related("municipality") if access.can_write else [],
-        "invitation_form": (getattr(request, "invitation_form", None) or InvitationForm(eoi=eoi, prefix="invite"))
-        if access.can_write and eoi.is_editable
-        else None,
+        **invitation_context(request, eoi, access),
         "attachments": eoi.attachments.all(),
         "attachment_form": AttachmentForm() if access.can_write and eoi.is_editable else None,
         "documents": eoi.documents.order_by("-requested_at"),
         "versions": eoi.versions.all(),
-        "why_not": services.why_not_submittable(eoi) if eoi.is_editable else [],
+        "why_not": eoi.why_not_submittable() if eoi.is_editable else [],
     }
     return render(request, "applications/detail.html", context)
+
+
+def municipalities_without_contact(eoi):
+    municipalities = [p.municipality for p in eoi.participants.all()]
+    with_contact = set(
+        MunicipalityMembership.objects.filter(
+            municipality__in=municipalities, role=MembershipRole.CONTACT, user__is_active=True
+        ).values_list("municipality_id", flat=True)
+    )
+    return [m for m in municipalities if m.pk not in with_contact]
+
+
+def invitation_context(request, eoi, access):
+    """Who may invite for which municipality is the invitations policy's; the page shows what follows from it."""
+    may_invite_for = list(invitations.municipalities_to_invite_for(request.user, eoi)) if eoi.is_editable else []
+    form = None
+    if may_invite_for:
+        form = getattr(request, "invitation_form", None) or InvitationForm(
+            eoi=eoi, municipalities=may_invite_for, prefix="invite"
+        )
+    return {
+        "invitations": eoi.invitations.select_related("municipality") if access.can_write or may_invite_for else [],
+        "invitation_form": form,
+        "may_invite_for": {m.pk for m in may_invite_for},
+        "without_contact": municipalities_without_contact(eoi),
+    }
 
 
 @login_required
@@ -170,13 +201,11 @@ def confirm(request, pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    eoi, access = get_eoi_for_user(request.user, pk, write=True)
-    if not access.contact_of:
-        raise PermissionDenied
+    eoi, _access = get_eoi_for_user(request.user, pk, write=True)
     try:
         services.submit(eoi, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _("It cannot be submitted yet.") + " " + " ".join(error.messages))
+    except StepRefused as refused:
+        messages.error(request, _("It cannot be submitted yet.") + " " + refusal_message(refused))
     else:
         messages.success(request, _("Submitted. Programme staff will review your expression of interest."))
     return redirect("applications:detail", pk)
@@ -184,15 +213,15 @@ def submit(request, pk):
 
 @login_required
 def withdraw(request, pk):
-    eoi, access = get_eoi_for_user(request.user, pk, write=True)
-    if not access.contact_of:
-        raise PermissionDenied
+    eoi, _access = get_eoi_for_user(request.user, pk, write=True)
+    if not may_take(eoi, "withdraw", request.user):
+        raise audit.refuse(eoi, "step withdraw")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw(eoi, form.cleaned_data["reason"], by=request.user)
-        except services.TransitionRefused as refused:
-            messages.error(request, str(refused))
+        except StepRefused as refused:
+            messages.error(request, refusal_message(refused))
         else:
             messages.success(request, _("The expression of interest has been withdrawn."))
         return redirect("applications:detail", pk)

@@ -4,17 +4,18 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import services
+from applications import invitations
 from applications.forms import InvitationForm
 from applications.models import Invitation
 from applications.notifications import INVITATION_SALT
 from applications.permissions import get_eoi_for_user
 from applications.views import eoi as eoi_views
+from fachkraefte import audit
 from partnerships.models import User
 
 
@@ -26,16 +27,22 @@ class InviteeSignupForm(BaseUserCreationForm):
         fields = ["name", "preferred_language"]
 
 
+def invitation_form(user, eoi, data=None):
+    return InvitationForm(
+        data, eoi=eoi, municipalities=invitations.municipalities_to_invite_for(user, eoi), prefix="invite"
+    )
+
+
 @login_required
 @require_POST
 def invite(request, pk):
-    eoi, access = get_eoi_for_user(request.user, pk, write=True)
-    if not eoi.is_editable:
-        raise PermissionDenied
-    form = InvitationForm(request.POST, eoi=eoi, prefix="invite")
+    eoi, _access = get_eoi_for_user(request.user, pk)
+    if not eoi.is_editable or not invitations.municipalities_to_invite_for(request.user, eoi).exists():
+        raise audit.refuse(eoi, "may not invite")
+    form = invitation_form(request.user, eoi, request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        services.invite(eoi, data["municipality"], data["email"], data["name"], data["language"], by=request.user)
+        invitations.invite(eoi, data["municipality"], data["email"], data["name"], data["language"], by=request.user)
         messages.success(request, _("The invitation is on its way to %(email)s.") % {"email": data["email"]})
         return redirect("applications:detail", pk)
     # The detail page again, with the form as it was sent and why it was refused.
@@ -44,8 +51,11 @@ def invite(request, pk):
 
 
 def _invitation_of(request, pk, invitation_pk):
-    eoi, _access = get_eoi_for_user(request.user, pk, write=True)
-    return get_object_or_404(eoi.invitations, pk=invitation_pk)
+    """The invitation, if the user may invite for its municipality: 404 for outsiders, 403 (logged) for others."""
+    eoi, _access = get_eoi_for_user(request.user, pk)
+    invitation = get_object_or_404(eoi.invitations.select_related("municipality"), pk=invitation_pk)
+    invitations.check_may_invite(request.user, eoi, invitation.municipality)
+    return invitation
 
 
 @login_required
@@ -55,7 +65,7 @@ def resend(request, pk, invitation_pk):
     if not invitation.is_open:
         messages.error(request, _("This invitation has been used or revoked."))
     else:
-        services.resend_invitation(invitation, by=request.user)
+        invitations.resend_invitation(invitation, by=request.user)
         messages.success(request, _("The invitation has been sent again."))
     return redirect("applications:detail", pk)
 
@@ -65,7 +75,7 @@ def resend(request, pk, invitation_pk):
 def revoke(request, pk, invitation_pk):
     invitation = _invitation_of(request, pk, invitation_pk)
     if invitation.is_open:
-        services.revoke_invitation(invitation, by=request.user)
+        invitations.revoke_invitation(invitation, by=request.user)
         messages.success(request, _("The invitation has been revoked; its link no longer works."))
     return redirect("applications:detail", pk)
 
@@ -92,10 +102,12 @@ def accept(request, token):
         return render(request, "applications/invitation_unusable.html", {"problem": problem}, status=410)
     form = None
     if request.user.is_authenticated:
+        if not invitations.is_addressed_to(invitation, request.user):
+            return _wrong_account(request, invitation)
         if request.method == "POST":
             return _accept_and_go(request, invitation, request.user)
     else:
-        existing = User.objects.filter(email__iexact=invitation.email).exists()
+        existing = User.objects.filter(email__iexact=invitation.email.strip()).exists()
         if not existing:
             form = InviteeSignupForm(
                 request.POST or None, initial={"name": invitation.name, "preferred_language": invitation.language}
@@ -109,9 +121,21 @@ def accept(request, token):
     return render(request, "applications/invitation.html", {"invitation": invitation, "form": form})
 
 
+def _wrong_account(request, invitation):
+    """Signed in with another address: nothing happens; the page offers to log out and come back.
+
+    Opening the link is no refusal (200); trying to accept it as someone else is one (403, logged).
+    """
+    status = 200
+    if request.method == "POST":
+        audit.refuse(invitation, "invitation for another address")
+        status = 403
+    return render(request, "applications/invitation_wrong_account.html", {"invitation": invitation}, status=status)
+
+
 def _accept_and_go(request, invitation, user):
     try:
-        services.accept_invitation(invitation, user=user)
+        invitations.accept_invitation(invitation, user=user)
     except ValidationError as error:
         return render(
             request, "applications/invitation_unusable.html", {"problem": " ".join(error.messages)}, status=410

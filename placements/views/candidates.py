@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,13 +28,13 @@ from django_countries import countries
 from applications.language_rows import LanguageRowsMixin
 from applications.models import ExpressionOfInterest
 from applications.recruitment import recruitable_eois
-from applications.uploads import ACCEPT, ALLOWED_LABELS, ALLOWED_TYPES, clean_original_name, detect_type, not_allowed
 from applications.vocabulary import Theme, WorkingLanguage
 from fachkraefte import audit
 from fachkraefte.downloads import private_download
+from fachkraefte.uploads import ALLOWED_TYPES, UploadField, check_upload
 from partnerships.models import Side, SpecialistModel
 from placements import eligibility
-from placements.candidates import CvUpload, cv_member_name, export_data, record_consent, save_candidate
+from placements.candidates import cv_member_name, export_data, record_consent, save_candidate
 from placements.models import Candidate
 from placements.permissions import candidates_visible_to, get_candidate_for_user, require_candidate_access
 
@@ -60,9 +59,7 @@ class CandidateForm(LanguageRowsMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    cv_upload = forms.FileField(
-        label=gettext_lazy("CV"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
-    )
+    cv_upload = UploadField(label=gettext_lazy("CV"), required=False)
     consent = forms.BooleanField(
         label=gettext_lazy("The candidate has agreed to the processing of their data for this recruitment."),
         error_messages={"required": gettext_lazy("Without the candidate's consent their data may not be kept.")},
@@ -97,10 +94,6 @@ class CandidateForm(LanguageRowsMixin, forms.ModelForm):
         if self.instance.applied_for_id:
             eois = eois | ExpressionOfInterest.objects.filter(pk=self.instance.applied_for_id)
         self.fields["applied_for"].queryset = eois.select_related("partnership").order_by("-created_at")
-        self.fields["cv_upload"].help_text = _("%(types)s, at most %(limit)s.") % {
-            "types": ALLOWED_LABELS,
-            "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
-        }
         if self.instance.cv_name:
             self.fields["cv_upload"].help_text += " " + _("Uploading a file replaces “%(name)s”.") % {
                 "name": self.instance.cv_name
@@ -144,20 +137,7 @@ class CandidateForm(LanguageRowsMixin, forms.ModelForm):
 
     def clean_cv_upload(self):
         upload = self.cleaned_data.get("cv_upload")
-        if not upload:
-            return None
-        limit = settings.ATTACHMENT_MAX_BYTES
-        if upload.size > limit:
-            raise ValidationError(
-                _("The file is too large (%(size)s). At most %(limit)s are allowed.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            )
-        upload.seek(0)
-        file_type = detect_type(upload.read())
-        upload.seek(0)
-        if file_type is None:
-            raise not_allowed()
-        return CvUpload(upload, file_type, clean_original_name(upload.name, file_type))
+        return check_upload(upload) if upload else None
 
     def clean(self):
         cleaned = super().clean()

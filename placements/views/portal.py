@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy
 from applications.vocabulary import Sdg, Theme
 from fachkraefte import audit
 from fachkraefte.downloads import private_download
+from fachkraefte.workflow import StepRefused, refusal_message
 from partnerships.models import Role
 from partnerships.roles import has_role, is_programme_staff
 from placements import reports
 from placements.models import Activity, Placement, Principle, Report
 
+RECORDS_SHOWN = 50
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -151,6 +153,7 @@ def placement_detail(request, pk):
         "is_specialist": is_own_specialist(request.user, placement),
         "open_reports": placement.reports.filter(state=Report.State.DUE).order_by("due_date")[:3],
         "today": timezone.localdate(),
+        "records": placement.events.select_related("actor")[:RECORDS_SHOWN],
     }
     return render(request, "placements/portal_placement_detail.html", context)
 
@@ -249,6 +252,8 @@ def report_edit(request, pk, report_pk):
                 reports.save_draft(report, form.cleaned_data, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
+        except StepRefused as refused:
+            form.add_error(None, refusal_message(refused))
         else:
             messages.success(request, _("The report has been submitted.") if submitting else _("Draft saved."))
             return redirect("placements:report_edit", placement.pk, report.pk)

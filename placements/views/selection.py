@@ -22,6 +22,7 @@ from applications.recruitment import get_recruitable_eoi
 from applications.templatetags.eoi import languages_display
 from applications.vocabulary import Theme
 from fachkraefte.downloads import private_download
+from fachkraefte.workflow import StepRefused, refusal_message
 from placements import matching, selection
 from placements.models import RUNNING, PlacementStatus, ShortlistEntry
 from placements.permissions import candidates_visible_to
@@ -122,8 +123,8 @@ def shortlist_add(request, eoi_pk):
             request,
             _("%(candidate)s cannot be shortlisted: %(reasons)s.") % {"candidate": candidate, "reasons": reasons},
         )
-    except selection.SelectionRefused as refusal:
-        messages.error(request, str(refusal))
+    except StepRefused as refusal:
+        messages.error(request, refusal_message(refusal))
     else:
         messages.success(request, _("%(candidate)s is on the shortlist.") % {"candidate": candidate})
     return redirect("placements:matches", eoi.pk)
@@ -141,8 +142,8 @@ def start_selection(request, eoi_pk):
         return redirect("placements:matches", eoi.pk)
     try:
         services.transition(eoi, "start_candidate_selection", by=request.user)
-    except services.TransitionRefused as refusal:
-        messages.error(request, str(refusal))
+    except StepRefused as refusal:
+        messages.error(request, refusal_message(refusal))
         return redirect("placements:matches", eoi.pk)
     messages.success(request, _("The municipalities can now choose from the shortlist."))
     return redirect("placements:shortlist", eoi.pk)
@@ -201,8 +202,8 @@ def shortlist_decide(request, entry_pk):
         return _render_shortlist(request, entry.eoi, access, bound=form)
     try:
         selection.decide(entry, form.cleaned_data["decision"], form.cleaned_data["reason"], by=request.user)
-    except selection.SelectionRefused as refusal:
-        messages.error(request, str(refusal))
+    except StepRefused as refusal:
+        messages.error(request, refusal_message(refusal))
     else:
         messages.success(request, _("Your decision on %(candidate)s is saved.") % {"candidate": entry.candidate})
     return redirect("placements:shortlist", entry.eoi.pk)
@@ -216,8 +217,8 @@ def shortlist_select(request, entry_pk):
         raise PermissionDenied
     try:
         selection.select_candidate(entry, by=request.user)
-    except selection.SelectionRefused as refusal:
-        messages.error(request, str(refusal))
+    except StepRefused as refusal:
+        messages.error(request, refusal_message(refusal))
     else:
         messages.success(
             request, _("%(candidate)s is selected; the contracting begins.") % {"candidate": entry.candidate}
@@ -246,8 +247,8 @@ def back_to_recruitment(request, eoi_pk):
         return _render_shortlist(request, eoi, access, comment_form=form)
     try:
         services.transition(eoi, "reopen_recruitment", by=request.user, comment=form.cleaned_data["comment"])
-    except services.TransitionRefused as refusal:
-        messages.error(request, str(refusal))
+    except StepRefused as refusal:
+        messages.error(request, refusal_message(refusal))
         return redirect("placements:shortlist", eoi.pk)
     messages.success(request, _("The expression of interest is back in recruitment."))
     return redirect("placements:matches", eoi.pk)

@@ -7,6 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from applications.models import ExpressionOfInterest, Status
+from tests.browser.logins import log_in, log_in_with_code
 from tests.eoi_content import POSTED
 from tests.factories import PASSWORD
 
@@ -17,13 +18,6 @@ PARTNER_EMAIL = "nangula@windhoek.example"
 def portal(live_server, settings, media):
     settings.PORTAL_URL = live_server.url
     return live_server.url
-
-
-def log_in(page, portal, email):
-    page.goto(f"{portal}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
 
 
 def fill_fields(page, values):
@@ -38,12 +32,12 @@ def fill_fields(page, values):
 
 
 def test_german_and_partner_municipality_apply_together(
-    portal, browser, partnership, german_contact, models_open_in_namibia, screenshot
+    portal, browser, partnership, german_contact, staff, models_open_in_namibia, screenshot
 ):
     german = browser.new_context(locale="de-DE", accept_downloads=True)
     page = german.new_page()
 
-    # The German contact starts the EOI in German and invites the partner.
+    # The German contact starts the EOI in German; Windhoek has nobody on the portal yet, and the page says who invites.
     log_in(page, portal, german_contact.email)
     page.goto(f"{portal}/applications/")
     expect(page.locator("html")).to_have_attribute("lang", "de")
@@ -52,15 +46,9 @@ def test_german_and_partner_municipality_apply_together(
     screenshot(page, "german-starts")
     page.click("main button[type=submit]")
     expect(page.locator("#eoi-status")).to_be_visible()
+    expect(page.locator("#no-contact-yet")).to_contain_text("Windhoek")
     eoi = ExpressionOfInterest.objects.get()
-
-    page.select_option("#id_invite-language", "fr")
-    page.fill("#id_invite-email", PARTNER_EMAIL)
-    page.fill("#id_invite-name", "Nangula Shikongo")
-    page.click("#invite-button")
-    invitation_mail = next(m for m in mail.outbox if m.to == [PARTNER_EMAIL])
-    assert invitation_mail.body.startswith("Bonjour Nangula Shikongo")
-    link = re.search(r"(http://\S+/applications/invitation/\S+)", invitation_mail.body).group(1)
+    windhoek = eoi.participants.get(side="partner").municipality
 
     page.goto(f"{portal}/applications/{eoi.pk}/edit/german/")
     fill_fields(page, POSTED["german"])
@@ -71,7 +59,21 @@ def test_german_and_partner_municipality_apply_together(
     expect(page.locator("#checklist")).to_be_visible()
     screenshot(page, "german-overview")
 
-    # The partner opens the invitation, switches to French, registers, fills the partner part, confirms.
+    # Programme staff invite Windhoek's first person, in French.
+    office = browser.new_context(locale="de-DE")
+    spage = office.new_page()
+    log_in_with_code(spage, portal, staff)
+    spage.goto(f"{portal}/applications/{eoi.pk}/")
+    spage.select_option("#id_invite-municipality", str(windhoek.pk))
+    spage.select_option("#id_invite-language", "fr")
+    spage.fill("#id_invite-email", PARTNER_EMAIL)
+    spage.fill("#id_invite-name", "Nangula Shikongo")
+    spage.click("#invite-button")
+    invitation_mail = next(m for m in mail.outbox if m.to == [PARTNER_EMAIL])
+    assert invitation_mail.body.startswith("Bonjour Nangula Shikongo")
+    link = re.search(r"(http://\S+/applications/invitation/\S+)", invitation_mail.body).group(1)
+
+    # The partner opens the invitation, switches to French, registers and fills the partner part as an editor.
     partner = browser.new_context(locale="en-GB")
     ppage = partner.new_page()
     ppage.goto(link)
@@ -89,6 +91,14 @@ def test_german_and_partner_municipality_apply_together(
     fill_fields(ppage, POSTED["partner"])
     screenshot(ppage, "partner-fills-partner-part")
     ppage.click("button[name=go][value=overview]")
+    expect(ppage.locator("#confirm-button")).to_have_count(0)  # an editor does not confirm for Windhoek
+
+    # Staff make her Windhoek's contact person on the members page; now she confirms.
+    spage.goto(f"{portal}/accounts/municipalities/{windhoek.pk}/members/")
+    spage.click("#members button[name=role][value=contact]")
+    expect(spage.locator("#members")).to_contain_text("Ansprechperson")
+    screenshot(spage, "staff-makes-the-partner-a-contact")
+    ppage.reload()
     ppage.click("#confirm-button")
     expect(ppage.locator("#confirm-button")).to_have_count(0)
     screenshot(ppage, "partner-confirmed")

@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from applications.models import Status
 from placements.models import Candidate, NetworkEvent, Placement, PlacementStatus, Registration
-from tests.browser.test_eoi_journey import log_in
-from tests.browser.test_staff_journey import log_in_with_code
+from tests.browser.logins import log_in, log_in_with_code
 from tests.factories import UserFactory
 from tests.workflow import in_status
 

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from applications.models import ExpressionOfInterest, Status
-from tests.browser.test_eoi_journey import log_in
+from tests.browser.logins import log_in, log_in_with_code
 from tests.workflow import in_status
 
 COMMENT = "Bitte beschreiben Sie den Bedarf genauer: wie viele Haushalte sind betroffen?"
@@ -18,18 +18,6 @@ COMMENT = "Bitte beschreiben Sie den Bedarf genauer: wie viele Haushalte sind be
 def portal(live_server, settings, media):
     settings.PORTAL_URL = live_server.url
     return live_server.url
-
-
-def log_in_with_code(page, portal, user, screenshot=None):
-    """The password, then the code an authenticator app with the user's key would show now."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="phone", defaults={"confirmed": True})
-    log_in(page, portal, user.email)
-    expect(page.locator("#id_code")).to_be_visible()
-    if screenshot:
-        screenshot(page, "code-step")
-    page.fill("#id_code", f"{totp(device.bin_key):06d}")
-    page.click("main button[type=submit]")
-    expect(page.locator("#id_code")).to_have_count(0)
 
 
 def staff_moves(page, portal, eoi, transition, comment=""):
