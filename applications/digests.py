@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import ExpressionOfInterest, QueuedNotification
-from applications.notifications import absolute, programme_staff
+from applications.notifications import programme_staff
 from applications.statistics import overdue_q
+from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
 from partnerships.models import User
 

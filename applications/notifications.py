@@ -12,15 +12,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.models import Event, ExpressionOfInterest, Invitation, Message, QueuedNotification
+from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
 from partnerships.models import MembershipRole, MunicipalityMembership, Role, User
 from partnerships.roles import is_programme_staff
 
 INVITATION_SALT = "applications.invitation"
-
-
-def absolute(path):
-    return settings.PORTAL_URL.rstrip("/") + path
 
 
 def invitation_token(invitation):

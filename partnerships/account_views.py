@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from fachkraefte import outbox
+from fachkraefte.links import absolute
 from partnerships import login_sessions, two_factor
 from partnerships.account_forms import (
     CodeForm,
@@ -246,7 +247,7 @@ def email_change(request):
     form = EmailChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["email"]
-        send_email_change_link(request.user, new_email, base_url=request.build_absolute_uri("/").rstrip("/"))
+        send_email_change_link(request.user, new_email)
         end_other_sessions_if_asked(request, form)
         messages.success(
             request,
@@ -256,9 +257,9 @@ def email_change(request):
     return render(request, "partnerships/account_email_change.html", {"form": form})
 
 
-def send_email_change_link(user, new_email, *, base_url):
+def send_email_change_link(user, new_email):
     token = signing.dumps({"user": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT)
-    link = base_url + reverse("partnerships:email_change_confirm", args=[token])
+    link = absolute(reverse("partnerships:email_change_confirm", args=[token]))
     with transaction.atomic():
         outbox.queue_mail("email-change", [new_email], {"name": user.name, "link": link}, user.preferred_language)
 

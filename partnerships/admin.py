@@ -7,11 +7,11 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
-from django_fsm import TransitionNotAllowed
 
 from fachkraefte import audit
 from fachkraefte.admin import ReadOnlyAdmin
 from fachkraefte.admin_prefill import CheckedPrefillMixin
+from fachkraefte.workflow import StepRefused
 from partnerships import grants, memberships, services
 from partnerships.ags import GERMAN_STATES
 from partnerships.models import (
@@ -287,16 +287,16 @@ class JoinRequestAdmin(CheckedPrefillMixin, admin.ModelAdmin):
         self.decide(request, queryset, services.decline_join_request)
 
     def decide(self, request, queryset, decision):
-        base_url = request.build_absolute_uri("/").rstrip("/")
         decided = skipped = refused = 0
         for join_request in queryset.select_related("user", "municipality"):
             try:
-                decision(join_request, by=request.user, base_url=base_url)
+                decision(join_request, by=request.user)
                 decided += 1
-            except TransitionNotAllowed:  # decided already, by a contact or another click
-                skipped += 1
-            except PermissionDenied:  # e.g. one's own request: the policy refused it (and logged it)
-                refused += 1
+            except StepRefused as refusal:
+                if refusal.forbidden:  # e.g. one's own request: the policy refused it (and logged it)
+                    refused += 1
+                else:  # decided already, by a contact or another click
+                    skipped += 1
         self.message_user(
             request,
             ngettext("%(count)d join request decided.", "%(count)d join requests decided.", decided)

@@ -9,7 +9,10 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Municipalities and partnerships")
 
     def ready(self):
-        from partnerships import signals
+        from partnerships import (  # noqa: F401 - the join requests' workflow registers itself
+            signals,
+            workflow,
+        )
         from partnerships.roles import grant_role_permissions
 
         signals.connect()

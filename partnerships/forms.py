@@ -7,6 +7,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from fachkraefte import outbox
+from fachkraefte.links import absolute
 from partnerships.models import GERMANY, JoinRequest, Municipality, PartnershipKind, User
 
 
@@ -24,8 +25,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         user = context["user"]
-        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
-        link = f"{context['protocol']}://{context['domain']}{path}"
+        # The portal's own address, never the request's Host header (a forged one would catch the token).
+        link = absolute(reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}))
         outbox.queue_mail("password-reset", [to_email], {"name": user.name, "link": link}, user.preferred_language)
 
 

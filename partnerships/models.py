@@ -390,6 +390,13 @@ class JoinRequestQuerySet(models.QuerySet):
         ).distinct()
 
 
+def decides_memberships(join_request, user):
+    """The municipality's contacts and programme staff decide, never about themselves (partnerships.memberships)."""
+    from partnerships.memberships import why_not_grant  # the membership policy imports these models
+
+    return why_not_grant(user, join_request.user, join_request.municipality) is None
+
+
 class JoinRequest(FSMModelMixin, models.Model):
     """A user asks to act for a municipality; its contacts (or programme staff) decide."""
 
@@ -436,11 +443,21 @@ class JoinRequest(FSMModelMixin, models.Model):
     def is_pending(self):
         return self.status == JoinRequestStatus.PENDING
 
-    @transition(field=status, source=JoinRequestStatus.PENDING, target=JoinRequestStatus.APPROVED)
+    @transition(
+        field=status,
+        source=JoinRequestStatus.PENDING,
+        target=JoinRequestStatus.APPROVED,
+        permission=decides_memberships,
+    )
     def approve(self, *, by):
         self.decided_by, self.decided_at = by, timezone.now()
 
-    @transition(field=status, source=JoinRequestStatus.PENDING, target=JoinRequestStatus.DECLINED)
+    @transition(
+        field=status,
+        source=JoinRequestStatus.PENDING,
+        target=JoinRequestStatus.DECLINED,
+        permission=decides_memberships,
+    )
     def decline(self, *, by):
         self.decided_by, self.decided_at = by, timezone.now()
 

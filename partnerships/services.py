@@ -1,7 +1,7 @@
 """Getting in: sign-up with a verified e-mail address, join requests, partnerships registered by their members.
 
-Functions here take domain objects and the acting user (`by=`), never a request. Links in e-mails need the
-portal's address, which the caller passes as `base_url` (e.g. "https://portal.example.org").
+Functions here take domain objects and the acting user (`by=`), never a request; links in e-mails come from
+fachkraefte.links (the portal's public address).
 """
 
 from django.contrib.auth import get_user_model
@@ -14,7 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fachkraefte import outbox
-from partnerships import memberships
+from fachkraefte.links import absolute
+from fachkraefte.workflow import run_step
 from partnerships.models import (
     JoinRequest,
     JoinRequestStatus,
@@ -58,13 +59,13 @@ def queue_mail(template, user, context):
 # Sign-up and e-mail verification
 
 
-def sign_up(*, email, name, preferred_language, password, base_url):
+def sign_up(*, email, name, preferred_language, password):
     """Create an inactive user and send them the link that confirms their address."""
     with transaction.atomic():
         user = get_user_model().objects.create_user(
             email, password, name=name, preferred_language=preferred_language, is_active=False
         )
-        send_verification(user, base_url=base_url)
+        send_verification(user)
     return user
 
 
@@ -72,12 +73,12 @@ def verification_token(user):
     return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFY_EMAIL_SALT)
 
 
-def send_verification(user, *, base_url):
-    link = base_url + reverse("partnerships:verify_email", args=[verification_token(user)])
+def send_verification(user):
+    link = absolute(reverse("partnerships:verify_email", args=[verification_token(user)]))
     queue_mail("verify-email", user, {"link": link})
 
 
-def resend_verification(email, *, base_url):
+def resend_verification(email):
     """Send a new link if `email` belongs to an account waiting for confirmation; says nothing either way."""
     user = (
         get_user_model()
@@ -86,7 +87,7 @@ def resend_verification(email, *, base_url):
         .first()
     )
     if user is not None:
-        send_verification(user, base_url=base_url)
+        send_verification(user)
 
 
 def verify_email(token):
@@ -137,7 +138,7 @@ def why_cannot_join(user, municipality):
     return None
 
 
-def request_to_join(municipality, *, by, role, message, base_url):
+def request_to_join(municipality, *, by, role, message):
     """Ask to join `municipality`; its contacts hear of it by e-mail. Raises ValidationError when not possible."""
     with transaction.atomic():
         reason = why_cannot_join(by, municipality)
@@ -150,11 +151,11 @@ def request_to_join(municipality, *, by, role, message, base_url):
                 )
         except IntegrityError as error:  # a second request sent at the same moment
             raise ValidationError(why_cannot_join(by, municipality), code="cannot_join") from error
-        notify_contacts(join_request, base_url=base_url)
+        notify_contacts(join_request)
     return join_request
 
 
-def notify_contacts(join_request, *, base_url):
+def notify_contacts(join_request):
     contacts = join_request.municipality.memberships.filter(role=MembershipRole.CONTACT).select_related("user")
     context = {
         "requester": join_request.user.name,
@@ -162,55 +163,31 @@ def notify_contacts(join_request, *, base_url):
         "municipality": join_request.municipality,
         "role": MembershipRole(join_request.role).label,
         "message": join_request.message,
-        "link": base_url + reverse("partnerships:join_requests"),
+        "link": absolute(reverse("partnerships:join_requests")),
     }
     for membership in contacts:
         if membership.user.is_active:
             queue_mail("join-request", membership.user, context)
 
 
-def approve_join_request(join_request, *, by, base_url):
+def approve_join_request(join_request, *, by):
     """Approve a pending request: the requester becomes a member in the role they asked for (recorded).
 
-    Only those who decide the municipality's memberships approve (403, logged, before anything changes).
+    Only those who decide the municipality's memberships approve (the step's declared permission).
     """
-    memberships.check_may_grant(by, join_request.user, join_request.municipality)
-    with transaction.atomic():
-        join_request = (
-            JoinRequest.objects.select_for_update().select_related("user", "municipality").get(pk=join_request.pk)
-        )
-        join_request.approve(by=by)  # raises TransitionNotAllowed unless still pending
-        join_request.save()
-        # An existing membership stays as it is.
-        memberships.add(
-            join_request.user,
-            join_request.municipality,
-            join_request.role,
-            by=by,
-            via=memberships.Via.JOIN_REQUEST,
-            reference=join_request.pk,
-        )
-        notify_requester(join_request, base_url=base_url)
-    return join_request
+    return run_step(join_request, "approve", by=by)
 
 
-def decline_join_request(join_request, *, by, base_url):
-    with transaction.atomic():
-        join_request = (
-            JoinRequest.objects.select_for_update().select_related("user", "municipality").get(pk=join_request.pk)
-        )
-        join_request.decline(by=by)  # raises TransitionNotAllowed unless still pending
-        join_request.save()
-        notify_requester(join_request, base_url=base_url)
-    return join_request
+def decline_join_request(join_request, *, by):
+    return run_step(join_request, "decline", by=by)
 
 
-def notify_requester(join_request, *, base_url):
+def notify_requester(join_request):
     context = {
         "municipality": join_request.municipality,
         "role": MembershipRole(join_request.role).label,
         "approved": join_request.status == JoinRequestStatus.APPROVED,
-        "link": base_url + reverse("partnerships:my_municipalities"),
+        "link": absolute(reverse("partnerships:my_municipalities")),
     }
     queue_mail("join-request-decided", join_request.user, context)
 

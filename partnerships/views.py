@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
-from django_fsm import TransitionNotAllowed
 
+from fachkraefte.workflow import StepRefused, refusal_message
 from partnerships import account_views, services
 from partnerships.forms import (
     JoinRequestForm,
@@ -49,11 +49,6 @@ def set_language(request):
     return response
 
 
-def base_url(request):
-    """The portal's address as this request reached it, for links in e-mails."""
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 # Sign-up and e-mail verification
 
 
@@ -69,7 +64,6 @@ def signup(request):
             name=data["name"],
             preferred_language=data["preferred_language"],
             password=data["password1"],
-            base_url=base_url(request),
         )
         return redirect("partnerships:verification_sent")
     return render(request, "partnerships/signup.html", {"form": form})
@@ -94,7 +88,7 @@ def verify_email(request, token):
 def resend_verification(request):
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.resend_verification(form.cleaned_data["email"], base_url=base_url(request))
+        services.resend_verification(form.cleaned_data["email"])
         return redirect("partnerships:verification_sent")
     return render(request, "partnerships/resend_verification.html", {"form": form})
 
@@ -132,7 +126,7 @@ def join_municipality(request, pk):
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_to_join(municipality, by=request.user, base_url=base_url(request), **form.cleaned_data)
+            services.request_to_join(municipality, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -156,8 +150,9 @@ def join_requests(request):
 def approve_join_request(request, pk):
     join_request = services.get_join_request_to_decide(request.user, pk)
     try:
-        services.approve_join_request(join_request, by=request.user, base_url=base_url(request))
-    except TransitionNotAllowed:
+        services.approve_join_request(join_request, by=request.user)
+    except StepRefused as refused:
+        refusal_message(refused)  # 403 for whoever may never decide it
         messages.info(request, _("This request has been decided already."))
     else:
         messages.success(
@@ -173,8 +168,9 @@ def approve_join_request(request, pk):
 def decline_join_request(request, pk):
     join_request = services.get_join_request_to_decide(request.user, pk)
     try:
-        services.decline_join_request(join_request, by=request.user, base_url=base_url(request))
-    except TransitionNotAllowed:
+        services.decline_join_request(join_request, by=request.user)
+    except StepRefused as refused:
+        refusal_message(refused)  # 403 for whoever may never decide it
         messages.info(request, _("This request has been decided already."))
     else:
         messages.success(

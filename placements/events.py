@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
 from partnerships.models import Role
 from partnerships.roles import has_role, is_programme_staff
@@ -26,10 +27,6 @@ from placements.models import NetworkEvent, Registration
 REMINDER_DAYS = 3
 State = Registration.State
 LIVE = (State.REGISTERED, State.WAITLISTED)
-
-
-def absolute(path):
-    return settings.PORTAL_URL.rstrip("/") + path
 
 
 def zone_of(event):

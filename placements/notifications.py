@@ -5,7 +5,8 @@ Called inside the transition's transaction: the e-mails commit, or roll back, wi
 
 from django.urls import reverse
 
-from applications.notifications import absolute, contact_users
+from applications.notifications import contact_users
+from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
 from placements.models import PlacementEvent
 

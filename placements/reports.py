@@ -8,10 +8,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from fachkraefte.links import absolute_url
 from fachkraefte.outbox import queue_mail
 from fachkraefte.pdf import render_pdf
 from fachkraefte.records import record
@@ -273,7 +273,6 @@ def queue_reminder(report, today):
             "period_end": formats.date_format(report.period_end, "SHORT_DATE_FORMAT"),
             "due_date": formats.date_format(report.due_date, "SHORT_DATE_FORMAT"),
             "overdue": report.due_date < today,
-            "link": settings.PORTAL_URL.rstrip("/")
-            + reverse("placements:report_edit", args=[report.placement_id, report.pk]),
+            "link": absolute_url("placements:report_edit", report.placement_id, report.pk),
         }
     queue_mail("report-reminder", [specialist.email], context, language)

@@ -33,9 +33,10 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
+def fast_hashing_and_the_test_address(settings):
     """Real hashing costs ~0.3 s a user by design; the tests do not test PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PORTAL_URL = "http://testserver"  # the address every link in an e-mail is built from
 
 
 class PortalClient(Client):

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django_fsm import TransitionNotAllowed
 
+from fachkraefte.workflow import StepRefused, may_take
 from partnerships import services
 from partnerships.models import GrantRecord, JoinRequest, JoinRequestStatus, MembershipRole, MunicipalityMembership
 from tests.factories import GermanMunicipalityFactory, MembershipFactory, UserFactory
@@ -137,7 +137,7 @@ def test_pending_request_cannot_be_sent_twice(client, join_request, newcomer, ge
 
 def test_service_refuses_a_second_pending_request(join_request, newcomer, german_municipality):
     with pytest.raises(ValidationError):
-        services.request_to_join(german_municipality, by=newcomer, role="viewer", message="", base_url="")
+        services.request_to_join(german_municipality, by=newcomer, role="viewer", message="")
 
 
 def test_database_allows_one_pending_request_per_user_and_municipality(join_request):
@@ -146,7 +146,7 @@ def test_database_allows_one_pending_request_per_user_and_municipality(join_requ
 
 
 def test_a_declined_request_may_be_followed_by_a_new_one(client, join_request, german_contact, newcomer):
-    services.decline_join_request(join_request, by=german_contact, base_url="")
+    services.decline_join_request(join_request, by=german_contact)
     client.force_login(newcomer)
     url = reverse("partnerships:join_municipality", args=[join_request.municipality.pk])
     assert client.post(url, {"role": "viewer"}).status_code == 302
@@ -230,11 +230,11 @@ def test_double_approve_creates_one_membership(client, join_request, german_cont
 
 
 def test_decided_request_cannot_be_decided_again(join_request, german_contact, newcomer):
-    services.approve_join_request(join_request, by=german_contact, base_url="")
-    with pytest.raises(TransitionNotAllowed):
-        services.approve_join_request(join_request, by=german_contact, base_url="")
-    with pytest.raises(TransitionNotAllowed):
-        services.decline_join_request(join_request, by=german_contact, base_url="")
+    services.approve_join_request(join_request, by=german_contact)
+    with pytest.raises(StepRefused):
+        services.approve_join_request(join_request, by=german_contact)
+    with pytest.raises(StepRefused):
+        services.decline_join_request(join_request, by=german_contact)
     join_request.refresh_from_db()
     assert join_request.status == JoinRequestStatus.APPROVED
     assert MunicipalityMembership.objects.filter(user=newcomer).count() == 1
@@ -298,7 +298,7 @@ def admin_action(client, action, join_requests):
 
 def test_staff_approve_selected_in_the_admin(client, staff, join_request, newcomer, django_capture_on_commit_callbacks):
     decided = JoinRequest.objects.create(user=UserFactory(), municipality=join_request.municipality)
-    services.decline_join_request(decided, by=staff, base_url="")
+    services.decline_join_request(decided, by=staff)
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_action(client, "approve_selected", [join_request, decided]).status_code == 302
@@ -359,7 +359,7 @@ def test_staff_approval_in_the_admin_is_recorded(client, staff, join_request, ne
 
 def test_approval_never_lowers_or_raises_an_existing_membership(join_request, german_contact, newcomer):
     MembershipFactory(user=newcomer, municipality=join_request.municipality, role=MembershipRole.VIEWER)
-    services.approve_join_request(join_request, by=german_contact, base_url="")
+    services.approve_join_request(join_request, by=german_contact)
     assert MunicipalityMembership.objects.get(user=newcomer).role == MembershipRole.VIEWER
     assert not GrantRecord.objects.exists()
 
@@ -367,7 +367,7 @@ def test_approval_never_lowers_or_raises_an_existing_membership(join_request, ge
 def test_the_service_refuses_an_approver_who_is_not_a_contact(join_request, german_municipality, newcomer):
     editor = MembershipFactory(municipality=german_municipality, role=MembershipRole.EDITOR).user
     with pytest.raises(PermissionDenied):
-        services.approve_join_request(join_request, by=editor, base_url="")
+        services.approve_join_request(join_request, by=editor)
     join_request.refresh_from_db()
     assert join_request.status == JoinRequestStatus.PENDING
     assert not MunicipalityMembership.objects.filter(user=newcomer).exists()
@@ -380,3 +380,15 @@ def test_staff_cannot_approve_their_own_request_in_the_admin(client, staff, germ
     own.refresh_from_db()
     assert own.status == JoinRequestStatus.PENDING
     assert not MunicipalityMembership.objects.filter(user=staff).exists()
+
+
+def test_deciding_is_the_declared_permission_of_the_step(join_request, german_contact, newcomer, outsider, staff):
+    """Hole 9's kind: the join request's steps declare who decides, and the runner asks the declaration."""
+    assert may_take(join_request, "approve", german_contact) and may_take(join_request, "approve", staff)
+    assert not may_take(join_request, "approve", outsider)
+    assert not may_take(join_request, "decline", newcomer)  # never about oneself
+    with pytest.raises(StepRefused) as refused:
+        services.decline_join_request(join_request, by=outsider)
+    assert refused.value.forbidden
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequestStatus.PENDING

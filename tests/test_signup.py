@@ -309,3 +309,20 @@ def test_existing_users_keep_logging_in(client, db):
     UserFactory(email="anna@example.org")
     response = client.post(reverse("login"), {"username": "anna@example.org", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_links_in_e_mails_use_the_portals_address_not_the_requests_host(db, client, settings):
+    """A forged Host header must not put its address into the confirmation link."""
+    settings.PORTAL_URL = "https://portal.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    client.post(reverse("partnerships:signup"), signup_data(), HTTP_HOST="evil.example")
+    text = OutboundEmail.objects.get(template="verify-email").text
+    assert "https://portal.example.org/" in text and "evil.example" not in text
+
+
+def test_the_password_reset_link_uses_the_portals_address(db, client, settings, german_contact):
+    settings.PORTAL_URL = "https://portal.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    client.post(reverse("password_reset"), {"email": german_contact.email}, HTTP_HOST="evil.example")
+    text = OutboundEmail.objects.get(template="password-reset").text
+    assert "https://portal.example.org/" in text and "evil.example" not in text
