@@ -13,10 +13,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import ExpressionOfInterest, Status
+from applications.models import ExpressionOfInterest, Participant, Status
 from fachkraefte.admin import HistoryAdmin, ReadOnlyAdmin, RecordInline
 from fachkraefte.admin_prefill import CheckedPrefillMixin
 from fachkraefte.admin_workflow import WorkflowAdminMixin
@@ -24,7 +24,7 @@ from fachkraefte.workflow import StepRefused
 from partnerships.models import Municipality, Side, SpecialistModel
 from placements import services
 from placements.currencies import currency_choices
-from placements.models import Candidate, Placement, PlacementEvent, PlacementStatus, ShortlistEntry
+from placements.models import PLACEMENT_MONTHS, Candidate, Placement, PlacementEvent, PlacementStatus, ShortlistEntry
 from placements.reports import schedule_reports
 
 GIZ = "GIZ"
@@ -36,12 +36,21 @@ def contracting_eois():
     )
 
 
-def placement_defaults(eoi):
-    """What the EOI already says about its placement."""
+def partner_municipalities(eoi):
+    return [p.municipality for p in eoi.participants.select_related("municipality") if p.side == Side.PARTNER]
+
+
+def agreed_months(eoi):
+    """The duration the terms of reference agreed, or the programme's rule of two years."""
     terms = eoi.agreed_terms()
-    partners = [p.municipality for p in eoi.participants.select_related("municipality") if p.side == Side.PARTNER]
+    return terms.duration_months if terms is not None and terms.duration_months else PLACEMENT_MONTHS
+
+
+def placement_defaults(eoi):
+    """What the EOI already says about its placement; the end follows from the start staff enter."""
+    terms = eoi.agreed_terms()
+    partners = partner_municipalities(eoi)
     selected = eoi.shortlist.filter(selected=True).select_related("candidate").first()
-    start = terms.start if terms is not None else None
     employer = ", ".join(m.name for m in partners)
     if eoi.specialist_model == SpecialistModel.DEVELOPMENT_WORKER:
         employer = GIZ  # development workers are employed by the GIZ, not by the municipality
@@ -50,8 +59,7 @@ def placement_defaults(eoi):
         "specialist_model": eoi.specialist_model,
         "places": partners,
         "employer": employer,
-        "start": start,
-        "end": Placement.default_end(start) if start else None,
+        "start": terms.start if terms is not None else None,
     }
 
 
@@ -96,10 +104,34 @@ class PlacementAddForm(PlacementForm):
         self.fields["candidate"].queryset = Candidate.objects.filter(
             shortlistings__selected=True, shortlistings__eoi__status=Status.CONTRACTING
         ).distinct()
-        self.fields["places"].queryset = Municipality.objects.exclude(country="DE")
         for name in ("candidate", "specialist_model", "places", "employer", "start", "end"):
             self.fields[name].required = False
             self.fields[name].help_text = _("Left empty, it is taken from the expression of interest.")
+        self.eoi = self.chosen_eoi()
+        self.fields["places"].queryset = Municipality.objects.filter(
+            pk__in=[m.pk for m in partner_municipalities(self.eoi)] if self.eoi else self.partners_in_contracting()
+        )
+        self.fields["end"].help_text = self.end_rule()
+
+    def chosen_eoi(self):
+        """The EOI the form is for: the one posted, or the one the add link named."""
+        value = self.data.get(self.add_prefix("eoi")) if self.is_bound else self.initial.get("eoi")
+        pk = getattr(value, "pk", value)
+        return contracting_eois().filter(pk=pk).first() if str(pk or "").isdigit() else None
+
+    @staticmethod
+    def partners_in_contracting():
+        return Participant.objects.filter(eoi__in=contracting_eois(), side=Side.PARTNER).values("municipality")
+
+    def end_rule(self):
+        """The end the form will use when it is left empty, in words and, where the start is known, as a date."""
+        months = agreed_months(self.eoi) if self.eoi else PLACEMENT_MONTHS
+        rule = _("Left empty: the start plus the agreed duration of %(months)s months.") % {"months": months}
+        start = self.initial.get("start")
+        if start and not self.is_bound:
+            end = formats.date_format(Placement.default_end(start, months), "SHORT_DATE_FORMAT")
+            rule = f"{rule} " + _("With the start above: %(end)s.") % {"end": end}
+        return rule
 
     def clean(self):
         cleaned = super().clean()
@@ -110,14 +142,17 @@ class PlacementAddForm(PlacementForm):
             if not cleaned.get(name):
                 cleaned[name] = value
         if cleaned.get("start") and not cleaned.get("end"):
-            cleaned["end"] = Placement.default_end(cleaned["start"])  # two years, the rule
+            cleaned["end"] = Placement.default_end(cleaned["start"], agreed_months(eoi))
         for name in ("candidate", "start", "end", "employer"):
             if not cleaned.get(name):
                 self.add_error(name, _("The expression of interest does not say; please fill this in."))
+        partners = {m.pk for m in partner_municipalities(eoi)}
         if not cleaned.get("places"):
             self.add_error("places", _("The expression of interest does not say; please fill this in."))
-        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
-            self.add_error("end", _("The end must lie after the start."))
+        elif any(m.pk not in partners for m in cleaned["places"]):
+            self.add_error("places", _("The places of assignment are among the partner municipalities of the EOI."))
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("The end must not lie before the start."))
         return cleaned
 
 

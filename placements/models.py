@@ -246,8 +246,9 @@ class Placement(FSMModelMixin, models.Model):
         return f"{self.candidate} – {self.eoi.partnership}"
 
     @staticmethod
-    def default_end(start):
-        return add_months(start, PLACEMENT_MONTHS) - datetime.timedelta(days=1)
+    def default_end(start, months=PLACEMENT_MONTHS):
+        """The last day of a placement of `months` months that begins on `start`."""
+        return add_months(start, months) - datetime.timedelta(days=1)
 
     @transition(field=status, source=PlacementStatus.PLANNED, target=PlacementStatus.ACTIVE, permission=staff_only)
     def begin(self, by=None):

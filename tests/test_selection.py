@@ -364,8 +364,44 @@ def test_the_add_form_is_prefilled_from_the_eoi(admin_client, contracting):
     assert initial["candidate"] == entry.candidate
     assert initial["specialist_model"] == "integrated"
     assert initial["start"] == datetime.date(2027, 3, 1)
-    assert initial["end"] == datetime.date(2029, 2, 28)
+    assert "end" not in initial  # it follows from the start staff enter
+    form = response.context["adminform"].form
+    assert "24" in str(form.fields["end"].help_text) and "28.02.2029" in str(form.fields["end"].help_text)
     assert [m.name for m in initial["places"]] == ["Windhoek"]
+    assert [m.name for m in form.fields["places"].queryset] == ["Windhoek"]  # the partners, never German ones
+
+
+def test_the_end_follows_the_entered_start_and_the_agreed_duration(client, staff, contracting):
+    """Staff set the start to 1 Dec 2026 and leave the end empty: 24 months from that start, four reports."""
+    eoi, _entry = contracting
+    client.force_login(staff)
+    windhoek = eoi.participants.get(side="partner").municipality
+    data = {"eoi": eoi.pk, "start": "2026-12-01", "places": [windhoek.pk]}
+    assert client.post(reverse("admin:placements_placement_add"), data).status_code == 302
+    placement = Placement.objects.get(eoi=eoi)
+    assert (placement.start, placement.end) == (datetime.date(2026, 12, 1), datetime.date(2028, 11, 30))
+    assert placement.reports.count() == 4  # three interim reports and the final one
+
+
+def test_the_end_uses_the_duration_the_terms_agreed(client, staff, contracting):
+    eoi, _entry = contracting
+    terms = eoi.agreed_terms()
+    terms.duration_months = 18
+    terms.save()
+    client.force_login(staff)
+    assert client.post(reverse("admin:placements_placement_add"), {"eoi": eoi.pk}).status_code == 302
+    assert Placement.objects.get(eoi=eoi).end == datetime.date(2028, 8, 31)  # 1 March 2027 + 18 months - 1 day
+
+
+def test_a_place_outside_the_partner_municipalities_is_refused(client, staff, contracting, german_municipality):
+    eoi, _entry = contracting
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:placements_placement_add"), {"eoi": eoi.pk, "places": [german_municipality.pk]}
+    )
+    assert response.status_code == 200
+    assert "places" in response.context["adminform"].form.errors
+    assert not Placement.objects.filter(eoi=eoi).exists()
 
 
 def test_staff_create_the_placement_and_the_eoi_is_placed(client, staff, specialist, contracting):
