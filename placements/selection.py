@@ -90,6 +90,18 @@ def ineligibility(candidate, eoi, day):
     return eligibility.check(candidate, eoi.specialist_model, partner_countries(eoi), on=day)
 
 
+def by_eligibility(ranked, eoi, day):
+    """The ranked matches split in two, each still best first: the eligible, and the others with their reasons."""
+    eligible, ineligible = [], []
+    for match in ranked:
+        reasons = ineligibility(match.candidate, eoi, day)
+        if reasons:
+            ineligible.append((match, reasons))
+        else:
+            eligible.append(match)
+    return eligible, ineligible
+
+
 # --- the steps ---------------------------------------------------------------------------------
 
 

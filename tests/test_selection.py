@@ -100,6 +100,27 @@ def test_matches_rank_candidates_with_reasons_and_eligibility(
     assert "greta@example.org" not in page
 
 
+def test_eligible_candidates_rank_first_and_the_ineligible_stand_apart(client, staff, recruiting, cim_recruiter):
+    """A US national for an integrated-expert post scores 70 but cannot be placed: listed apart, with the reason."""
+    strong = ["climate", "municipal_services"]
+    best_but_american = make_candidate(
+        "Howard", nationalities=["US"], created_by=cim_recruiter, expertise=strong, years_of_experience=10
+    )
+    weaker = make_candidate("Greta", created_by=cim_recruiter, expertise=[], years_of_experience=1)
+    client.force_login(english(staff))
+    response = client.get(url("matches", recruiting))
+    assert [row["match"].candidate for row in response.context["rows"]] == [weaker]
+    [apart] = response.context["ineligible_rows"]
+    assert (
+        apart["match"].candidate == best_but_american
+        and apart["match"].score > response.context["rows"][0]["match"].score
+    )
+    assert any("EU or EFTA" in reason for reason in apart["ineligible"])
+    page = response.content.decode()
+    assert page.index('id="matches"') < page.index('id="ineligible-matches"')
+    assert f'name="candidate" value="{best_but_american.pk}"' not in page
+
+
 def test_recruiter_shortlists_an_eligible_candidate(client, cim_recruiter, recruiting, eligible):
     client.force_login(cim_recruiter)
     response = client.post(url("shortlist_add", recruiting), {"candidate": eligible.pk})

@@ -84,21 +84,22 @@ def matches(request, eoi_pk):
     ranked = matching.rank(candidate_pool(request.user), terms or {}, on=timezone.localdate(), themes=eoi.themes)
     shortlist = list(eoi.shortlist.select_related("candidate"))
     shortlisted = {entry.candidate_id for entry in shortlist}
-    rows = [
-        {
-            "match": match,
-            "nationalities": country_names(match.candidate.nationalities),
-            "ineligible": selection.ineligibility(match.candidate, eoi, day),
-        }
-        for match in ranked[:MATCHES_SHOWN]
-    ]
+    eligible, ineligible = selection.by_eligibility(ranked, eoi, day)
+
+    def row(match, reasons=()):
+        return {"match": match, "nationalities": country_names(match.candidate.nationalities), "ineligible": reasons}
+
+    rows = [row(match) for match in eligible[:MATCHES_SHOWN]]
+    ineligible_rows = [row(match, reasons) for match, reasons in ineligible[:MATCHES_SHOWN]]
     context = {
         "eoi": eoi,
         "terms": terms,
         "languages": languages_display(terms.languages) if terms else "",
         "themes": [Theme(theme).label for theme in eoi.themes if theme in Theme.values],
         "rows": rows,
-        "total": len(ranked),
+        "ineligible_rows": ineligible_rows,
+        "total": len(eligible),
+        "ineligible_total": len(ineligible),
         "shortlist": shortlist,
         "shortlisted": shortlisted,
         "is_staff": selection.ShortlistAccess(request.user, eoi).is_staff,
