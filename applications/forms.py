@@ -9,6 +9,7 @@ from applications.language_rows import LanguageRowsMixin
 from applications.models import PART_FIELDS, ExpressionOfInterest, Part
 from applications.services import check_model_open
 from applications.vocabulary import Sdg, Theme
+from partnerships.languages import usual_language
 from partnerships.models import Municipality, SpecialistModel
 
 
@@ -164,7 +165,10 @@ class InvitationForm(forms.Form):
             field.help_text = _("Only the contact persons of a municipality can invite people to act for it.")
         if len(offered) == 1 and not self.is_bound:
             self.initial["municipality"] = offered[0].pk
-            self.initial["language"] = "de" if offered[0].is_german else "en"
+            self.initial["language"] = usual_language(offered[0].country.code)
+        elif offered and not self.is_bound:  # staff: the partner's language is the likelier need
+            partner = next((m for m in offered if not m.is_german), offered[0])
+            self.initial["language"] = usual_language(partner.country.code)
 
 
 class WithdrawForm(forms.Form):

@@ -61,6 +61,8 @@ def whose_turn(eoi):
         return eoi.channel.label, _("Find candidates")
     if eoi.status == Status.CANDIDATE_SELECTION:
         return _("Applicants"), _("Choose among the shortlisted candidates")
+    if eoi.status == Status.RETURNED:
+        return _("Applicants"), _("Revise as programme staff asked, then confirm and submit again")
     open_items = [item for item in checklist(eoi) if not item.done]
     if not open_items:
         return _("Applicants"), _("Submit the expression of interest")
@@ -68,3 +70,9 @@ def whose_turn(eoi):
     if first.is_part:
         return first.owed_by, _("Complete: %(item)s") % {"item": first.label}
     return first.owed_by, first.label
+
+
+def first_part_to_fill(eoi, editable_parts):
+    """The first incomplete part the user may edit: an empty draft's first action is filling it in."""
+    missing = eoi.missing_fields()
+    return next((part for part in Part if part.value in missing and part.value in editable_parts), None)

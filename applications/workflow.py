@@ -24,6 +24,9 @@ class EoiWorkflow(Workflow):
 
     def before_save(self, eoi, step):
         eoi.status_changed_at = timezone.now()
+        if step == "return_for_changes":
+            # What was confirmed was judged wanting: every party confirms the revised content again.
+            eoi.confirmations.standing().update(voided_at=eoi.status_changed_at)
 
     def record(self, eoi, step, *, by, previous, comment, params):
         kind = RECORD_KIND.get(step, Event.Kind.STATUS_CHANGED)

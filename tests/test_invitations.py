@@ -245,7 +245,7 @@ def test_an_invitation_for_berlin_sent_by_the_windhoek_contact_cannot_be_accepte
     invitation = Invitation.objects.create(
         eoi=eoi, municipality=german_municipality, email="mole@example.org", language="en", invited_by=partner_contact
     )
-    client.force_login(UserFactory(email="mole@example.org"))
+    client.force_login(UserFactory(email="mole@example.org", preferred_language="en"))
     response = client.post(accept_url(invitation), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 410
     assert "can no longer invite" in response.content.decode()

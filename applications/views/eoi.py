@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from applications import invitations, progress, services
 from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
-from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Event, Part
+from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Event, Part, Status
 from applications.permissions import get_eoi_for_user, visible_eois
 from applications.uploads import AttachmentForm
 from fachkraefte import audit
@@ -96,8 +96,18 @@ def detail(request, pk):
         "documents": eoi.documents.order_by("-requested_at"),
         "versions": eoi.versions.all(),
         "why_not": eoi.why_not_submittable() if eoi.is_editable else [],
+        "complete": not eoi.missing_fields(),
+        "part_to_fill": progress.first_part_to_fill(eoi, [part.value for part in Part if access.can_edit_part(part)]),
+        "returned": returned_for_changes(eoi),
     }
     return render(request, "applications/detail.html", context)
+
+
+def returned_for_changes(eoi):
+    """The record of why staff returned the EOI, shown on top until it is submitted again."""
+    if eoi.status != Status.RETURNED:
+        return None
+    return eoi.events.filter(to_status=Status.RETURNED).select_related("actor").first()
 
 
 def municipalities_without_contact(eoi):

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -100,6 +101,10 @@ def accept(request, token):
     invitation, problem = _open_invitation(token)
     if problem:
         return render(request, "applications/invitation_unusable.html", {"problem": problem}, status=410)
+    if not request.user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # The page opens in the invitation's language; the switcher (a cookie) still wins.
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
     form = None
     if request.user.is_authenticated:
         if not invitations.is_addressed_to(invitation, request.user):
