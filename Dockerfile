@@ -28,12 +28,14 @@ RUN pip install --no-cache-dir . \
 
 COPY . .
 
-# The secret and hosts below exist only for these two commands; the running
-# container gets its own from the environment (settings refuse to start without).
-RUN SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost \
-        python manage.py compilemessages \
-    && SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost \
-        python manage.py collectstatic --noinput
+# The values below exist only for these two commands (the production settings
+# refuse to start without them, and collectstatic needs the production storage);
+# the running container gets its own from the environment.
+RUN export SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=build.invalid \
+        PORTAL_URL=https://build.invalid EMAIL_URL=smtp://build.invalid \
+        CELERY_BROKER_URL=redis://build.invalid:6379/0 \
+    && python manage.py compilemessages \
+    && python manage.py collectstatic --noinput
 
 # The code stays root-owned and read-only to the app; only var/ (media) is writable.
 RUN install -d -o app -g app /app/var /app/var/media
@@ -42,4 +44,5 @@ USER app
 
 EXPOSE 8000
 
-CMD ["gunicorn", "fachkraefte.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The web process, as docker-compose.yml's web service and `make serve` run it.
+CMD ["scripts/serve-web"]

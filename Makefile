@@ -1,7 +1,9 @@
 # make run   - set up and serve the portal with demo data (SQLite, tasks inline, e-mail to the console)
 # make test  - set up and run the whole test suite against PostgreSQL and Redis
+# make serve - the production shape on this machine: gunicorn, a Celery worker and beat on PostgreSQL and Redis,
+#              with the commands docker-compose.yml runs (scripts/serve-*); local values in var/serve.env (README)
 # make lint  - ruff and bandit
-# make bench - query counts and timings of the busiest pages with 10 and 1,000 EOIs
+# make bench - the busiest pages under load (gunicorn, wrk) at SCALE=large (default) or small: one table
 # make storm - 200 submissions and transitions while its own Redis is stopped and its own worker killed twice
 # make backup  - dump the database and MEDIA_ROOT into var/backups/<timestamp>/ (or BACKUP_DIR)
 # make restore BACKUP=var/backups/<timestamp> - restore them into an empty database (FORCE=1 replaces)
@@ -10,11 +12,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_PACKAGES := python3-venv gettext
-TEST_PACKAGES := $(RUN_PACKAGES) libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	chromium poppler-utils
+SERVE_PACKAGES := $(RUN_PACKAGES) libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PACKAGES := $(SERVE_PACKAGES) chromium poppler-utils
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/fachkraefte TEST_REDIS_URL=redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench storm system-run system-test messages backup restore
+.PHONY: run serve test lint bench storm system-run system-serve system-test messages backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +33,9 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 system-run:
 	./scripts/system-packages $(RUN_PACKAGES)
 
+system-serve:
+	./scripts/system-packages $(SERVE_PACKAGES)
+
 system-test:
 	./scripts/system-packages $(TEST_PACKAGES)
 
@@ -42,6 +47,9 @@ run: system-run $(VENV)/.installed messages
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+serve: system-serve $(VENV)/.installed
+	./scripts/serve-local
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -52,8 +60,9 @@ test: system-test $(VENV)/.installed-dev messages lint
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2
 
 bench: $(VENV)/.installed-dev messages
-	$(BIN)/python bench/changelist.py
-	$(BIN)/python bench/matching.py
+	./scripts/system-packages wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+	./scripts/start-services
+	$(BIN)/python bench/run.py --scale $(or $(SCALE),large) $(if $(REUSE),--reuse)
 
 storm: $(VENV)/.installed-dev messages
 	./scripts/start-services

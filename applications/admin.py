@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +11,8 @@ from django_countries import countries
 
 from applications import progress
 from applications.admin_dashboard import DashboardAdminMixin
-from applications.admin_dialogue import DIALOGUE_INLINES
-from applications.admin_messages import MESSAGE_INLINES
+from applications.admin_dialogue import DIALOGUE_INLINES, open_dialogue_items
+from applications.admin_messages import MESSAGE_INLINES, latest_message
 from applications.models import (
     PART_FIELDS,
     Confirmation,
@@ -24,6 +24,7 @@ from applications.models import (
 )
 from applications.statistics import overdue_q
 from applications.templatetags.eoi import field_display
+from fachkraefte import audit
 from fachkraefte.admin import HistoryAdmin, RecordInline
 from fachkraefte.admin_prefill import CheckedPrefillMixin
 from fachkraefte.admin_workflow import WorkflowAdminMixin
@@ -129,7 +130,11 @@ class ExpressionOfInterestAdmin(WorkflowAdminMixin, CheckedPrefillMixin, Dashboa
                 ]
             },
         ),
-        *[(part.label, {"fields": [admin_field(f) for f in PART_FIELDS[part]]}) for part in Part],
+        # The applicants' content, closed: the summary atop the page is what staff read first.
+        *[
+            (part.label, {"fields": [admin_field(f) for f in PART_FIELDS[part]], "classes": ["collapse"]})
+            for part in Part
+        ],
     ]
 
     @admin.display(description=_("working languages and required level"))
@@ -166,7 +171,7 @@ class ExpressionOfInterestAdmin(WorkflowAdminMixin, CheckedPrefillMixin, Dashboa
     def delete_queryset(self, request, queryset):
         # "Delete selected" asks has_delete_permission without an object: the drafts-only rule holds here too.
         if not request.user.is_superuser and queryset.exclude(status=Status.DRAFT).exists():
-            raise PermissionDenied
+            raise audit.refuse(detail="delete expressions of interest past the draft")
         super().delete_queryset(request, queryset)
 
     @admin.display(description=_("days in status"), ordering="status_changed_at")
@@ -185,3 +190,20 @@ class ExpressionOfInterestAdmin(WorkflowAdminMixin, CheckedPrefillMixin, Dashboa
 
     def get_urls(self):
         return self.dashboard_urls() + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        eoi = self.get_object(request, unquote(object_id))
+        if eoi is not None:
+            extra_context = {**(extra_context or {}), "summary": self.summary(eoi)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def summary(self, eoi):
+        """What staff read first, without scrolling: where the EOI stands, the latest message, the open dialogue."""
+        who, next_step = progress.whose_turn(eoi)
+        return {
+            "days_in_status": self.days_in_status(eoi),
+            "whose_turn": who,
+            "next_step": next_step,
+            "latest_message": latest_message(eoi),
+            "dialogue": open_dialogue_items(eoi) if eoi.status == Status.NEEDS_DIALOGUE else None,
+        }

@@ -8,10 +8,8 @@ from pathlib import PurePosixPath
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from applications import exports, statistics
 from applications.dossier import DOSSIER_DIR
 from applications.models import Event, ExpressionOfInterest
+from applications.permissions import get_dossier_for_user
 from applications.tasks import build_dossier
 from fachkraefte import audit
 from fachkraefte.downloads import private_download
@@ -98,8 +97,9 @@ class DashboardAdminMixin:
         ]
 
     def check_view_permission(self, request):
+        """The admin's own rule for its pages (the model's view permission); a refusal is logged."""
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            raise audit.refuse(detail="no view permission for expressions of interest")
 
     # --- the dashboard ---------------------------------------------------------------------------
     def dashboard_view(self, request):
@@ -164,7 +164,7 @@ class DashboardAdminMixin:
 
     def dossier_view(self, request, event_id):
         self.check_view_permission(request)
-        event = get_object_or_404(Event, pk=event_id, kind=Event.Kind.EXPORTED)
+        event = get_dossier_for_user(request.user, event_id)
         name = PurePosixPath(event.note)
         if name.parent != PurePosixPath(DOSSIER_DIR) or name.suffix != ".zip" or not default_storage.exists(str(name)):
             raise Http404

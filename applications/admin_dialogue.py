@@ -15,7 +15,32 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import dialogue
 from applications.models import Meeting, Status, TermsOfReference
-from fachkraefte.admin import ReadOnlyInlineMixin
+from fachkraefte.admin import ReadOnlyInlineMixin, local_datetime
+
+
+def made_by(user, when):
+    """Who recorded or proposed something, and when, in the reader's time zone: "Name, 02.12.2026 14:05"."""
+    return f"{user.name or user.email}, {local_datetime(when)}"
+
+
+def agreement_state(eoi, terms):
+    """Agreed by every party, or who has not agreed to this version yet, in words."""
+    waiting = [str(label) for label, agreement in dialogue.parties(eoi, terms) if agreement is None]
+    if not waiting:
+        return _("agreed by every party")
+    return _("waiting for: %(parties)s") % {"parties": ", ".join(waiting)}
+
+
+def open_dialogue_items(eoi):
+    """For the summary atop the EOI's admin page: the newest terms and who still has to agree; the meetings."""
+    terms = dialogue.newest_terms(eoi)
+    meetings = list(eoi.meetings.all())
+    return {
+        "terms": terms,
+        "terms_state": agreement_state(eoi, terms) if terms else "",
+        "meetings": meetings[:3],
+        "meeting_count": len(meetings),
+    }
 
 
 class MeetingFormSet(BaseInlineFormSet):
@@ -38,8 +63,9 @@ class MeetingInline(admin.StackedInline):
     model = Meeting
     formset = MeetingFormSet
     extra = 0
-    fields = ["date", "format", "participants", "notes", "created_by", "created_at"]
-    readonly_fields = ["created_by", "created_at"]
+    fields = ["date", "format", "participants", "notes", "recorded"]
+    readonly_fields = ["recorded"]
+    classes = ["collapse"]  # the summary atop the page lists them; opened to record one
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -49,6 +75,10 @@ class MeetingInline(admin.StackedInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by")
 
+    @admin.display(description=_("Recorded"))
+    def recorded(self, meeting):
+        return made_by(meeting.created_by, meeting.created_at) if meeting.pk else "–"
+
 
 class TermsOfReferenceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = TermsOfReference
@@ -57,11 +87,11 @@ class TermsOfReferenceInline(ReadOnlyInlineMixin, admin.TabularInline):
         "specialist_model",
         "duration_months",
         "start",
-        "created_by",
-        "created_at",
+        "proposed",
         "agreement",
         "recorded_changes",
     ]
+    classes = ["collapse"]  # the summary atop the page says how the newest version stands
 
     def get_queryset(self, request):
         return (
@@ -71,17 +101,15 @@ class TermsOfReferenceInline(ReadOnlyInlineMixin, admin.TabularInline):
             .prefetch_related("agreements__municipality", "eoi__participants__municipality")
         )
 
+    @admin.display(description=_("Proposed"))
+    def proposed(self, terms):
+        return made_by(terms.created_by, terms.created_at)
+
     @admin.display(description=_("agreement"))
     def agreement(self, terms):
-        waiting = [label for label, agreement in dialogue.parties(terms.eoi, terms) if agreement is None]
-        state = (
-            _("agreed by every party")
-            if not waiting
-            else _("waiting for: %(parties)s") % {"parties": ", ".join(str(label) for label in waiting)}
-        )
         return format_html(
             '{} · <a href="{}">{}</a> · <a href="{}">{}</a>',
-            state,
+            agreement_state(terms.eoi, terms),
             reverse("applications:terms", args=[terms.eoi_id]),
             _("agree or propose a new version"),
             reverse("applications:terms_pdf", args=[terms.eoi_id, terms.number]),

@@ -14,20 +14,32 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import messaging
 from applications.models import Message
-from fachkraefte.admin import ReadOnlyInlineMixin
+from fachkraefte.admin import NewestRowsFormSet, NewestRowsInlineMixin, ReadOnlyInlineMixin, local_datetime
 
 
-class MessageThreadInline(ReadOnlyInlineMixin, admin.StackedInline):
+class ThreadFormSet(NewestRowsFormSet):
+    def newest_of(self, rows):
+        return list(reversed(rows.reverse()[: self.newest]))  # the newest messages, still read from the top down
+
+
+class MessageThreadInline(NewestRowsInlineMixin, ReadOnlyInlineMixin, admin.TabularInline):
     model = Message
+    formset = ThreadFormSet
     verbose_name_plural = _("messages and internal notes")
-    fields = ["author", "posted_at", "internal", "text", "attachment_link"]
+    fields = ["posted_at", "sender", "internal", "text", "attachment_link"]
+    show_all_parameter = "messages"
+    empty_text = _("No messages yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
 
     @admin.display(description=_("when"))
     def posted_at(self, message):
-        return message.created_at
+        return local_datetime(message.created_at)
+
+    @admin.display(description=_("by"))
+    def sender(self, message):
+        return message.author.name or message.author.email
 
     @admin.display(description=_("message"))
     def text(self, message):
@@ -41,8 +53,13 @@ class MessageThreadInline(ReadOnlyInlineMixin, admin.StackedInline):
         return format_html('<a href="{}">{}</a>', url, message.attachment_name or _("attachment"))
 
 
+def latest_message(eoi):
+    """The newest message or internal note, for the summary atop the EOI's admin page."""
+    return eoi.messages.select_related("author").order_by("-created_at", "-pk").first()
+
+
 class NewMessageForm(forms.ModelForm):
-    attachment = forms.FileField(label=_("attachment"), required=False)
+    attachment = forms.FileField(label=_("Attachment"), required=False)
 
     class Meta:
         model = Message

@@ -25,8 +25,20 @@ class ApplicationsConfig(AppConfig):
             workflow,
         )
 
+    def staff_work(self):
+        """What waits for programme staff here: the work queue's kinds (fachkraefte.work)."""
+        from applications.work import staff_work
+
+        return staff_work()
+
     def seed_demo(self):
         from applications.demo import seed_applications
 
         seed_applications()
         return []
+
+    def seed_bulk(self, run):
+        """`manage.py seed`: this app's rows at run.scale, in bulk; returns lines to print."""
+        from applications.bulk import seed
+
+        return seed(run)

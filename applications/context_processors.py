@@ -2,9 +2,8 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from applications.recruitment import can_recruit
-from partnerships.models import Role
-from partnerships.roles import has_role
+from applications.permissions import can_recruit
+from placements.permissions import is_specialist
 
 
 def roles(request):
@@ -15,5 +14,5 @@ def roles(request):
     """
     return {
         "is_recruiter": SimpleLazyObject(lambda: can_recruit(request.user)),
-        "is_specialist": SimpleLazyObject(lambda: has_role(request.user, Role.SPECIALIST)),
+        "is_specialist": SimpleLazyObject(lambda: is_specialist(request.user)),
     }

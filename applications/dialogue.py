@@ -4,16 +4,17 @@ A new version of the terms voids the agreements to earlier ones simply by being 
 belong to a version, and only the newest version counts (`ExpressionOfInterest.agreed_terms`).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from applications import notifications
 from applications.models import Event, ExpressionOfInterest, Meeting, Status, TermsAgreement, TermsOfReference
+from applications.permissions import Access
 from applications.services import check_model_open, record
 from applications.templatetags.eoi import languages_display
-from partnerships.models import MembershipRole, Side, SpecialistModel
-from partnerships.roles import is_programme_staff
+from partnerships.models import Side, SpecialistModel
 
 TERMS_FIELDS = [
     "expertise",
@@ -116,6 +117,8 @@ def agree_terms(terms, municipalities, *, by, as_staff=False):
 
     Returns the agreements made now; agreeing twice for the same party changes nothing.
     """
+    # Before the transaction, so that the security log keeps a refusal.
+    Access(by, terms.eoi).check_agree_for(municipalities, as_staff=as_staff)
     with transaction.atomic():
         current = _locked(terms.eoi)
         _check_in_dialogue(current)
@@ -126,7 +129,9 @@ def agree_terms(terms, municipalities, *, by, as_staff=False):
                 % {"number": latest.number if latest else terms.number},
                 code="not_newest",
             )
-        parties = _parties(current, municipalities, by=by, as_staff=as_staff)
+        parties = [*municipalities, *([None] if as_staff else [])]  # None: programme staff
+        if not parties:
+            raise ValidationError(_("There is nobody you could agree for."), code="no_party")
         already = {a.municipality_id for a in latest.agreements.all()}
         made = [
             TermsAgreement.objects.create(terms=latest, municipality=party, agreed_by=by)
@@ -138,24 +143,6 @@ def agree_terms(terms, municipalities, *, by, as_staff=False):
     return made
 
 
-def _parties(eoi, municipalities, *, by, as_staff):
-    """The parties `by` may agree for: their participating municipalities, and None for programme staff."""
-    participating = {p.municipality_id for p in eoi.participants.all()}
-    contact_of = set(
-        by.memberships.filter(role=MembershipRole.CONTACT, municipality__in=municipalities).values_list(
-            "municipality_id", flat=True
-        )
-    )
-    if any(m.pk not in participating or m.pk not in contact_of for m in municipalities):
-        raise PermissionDenied
-    if as_staff and not is_programme_staff(by):
-        raise PermissionDenied
-    parties = [*municipalities, *([None] if as_staff else [])]
-    if not parties:
-        raise ValidationError(_("There is nobody you could agree for."), code="no_party")
-    return parties
-
-
 def _record_agreement(eoi, terms, made, *, by):
     parties = [a.municipality.name if a.municipality else None for a in made]  # None: programme staff
     all_agreed = terms.is_agreed()
@@ -164,6 +151,16 @@ def _record_agreement(eoi, terms, made, *, by):
         eoi.specialist_model = terms.specialist_model
         eoi.save(update_fields=["specialist_model", "updated_at"])
     record(eoi, Event.Kind.TERMS_AGREED, by=by, number=terms.number, parties=parties, all_agreed=all_agreed)
+    if waits_for_staff(eoi, terms, made):
+        notifications.staff_terms_waiting(eoi, terms)
+
+
+def waits_for_staff(eoi, terms, made):
+    """A municipality's agreement completed the municipalities': programme staff's is the one missing now."""
+    agreed = {agreement.municipality_id for agreement in terms.agreements.all()}
+    municipalities = {participant.municipality_id for participant in eoi.participants.all()}
+    by_a_municipality = any(agreement.municipality_id for agreement in made)
+    return by_a_municipality and municipalities <= agreed and None not in agreed
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""Invitations to act for a municipality in an expression of interest: who may send them, and what accepting does.
+"""Invitations to act for a municipality in an expression of interest: sending them, and what accepting does.
 
-Inviting is granting: only those who decide a municipality's memberships (its contacts, programme staff;
-see partnerships.memberships) invite for it. The invitee joins as an editor; making someone a contact is
-a separate decision on the members page. An invitation is accepted only by the account of the invited
+Inviting is granting: only those who decide a municipality's memberships (its contacts, programme staff)
+invite for it (the rule: applications.permissions). The invitee joins as an editor; making someone a contact
+is a separate decision on the members page. An invitation is accepted only by the account of the invited
 address, and only while the person who sent it may still invite for the municipality.
 """
 
@@ -13,42 +13,12 @@ from django.utils.translation import gettext as _
 
 from applications import notifications
 from applications.models import Event, Invitation
+from applications.permissions import check_addressed_to, check_may_invite, may_invite
 from applications.services import record
-from fachkraefte import audit
 from partnerships import memberships
-from partnerships.models import MembershipRole, Municipality, User
+from partnerships.models import MembershipRole
 
 INVITEE_ROLE = MembershipRole.EDITOR
-
-
-# The policy
-
-
-def municipalities_to_invite_for(user, eoi):
-    """The EOI's municipalities `user` may invite people for."""
-    participating = Municipality.objects.filter(eoi_participations__eoi=eoi)
-    return participating.filter(pk__in=memberships.managed_municipalities(user).values("pk")).order_by(
-        "country", "name"
-    )
-
-
-def may_invite(user, eoi, municipality):
-    return municipalities_to_invite_for(user, eoi).filter(pk=municipality.pk).exists()
-
-
-def check_may_invite(user, eoi, municipality):
-    """Raise the logged 403 unless `user` may invite (resend, revoke) for `municipality` in `eoi`."""
-    if not may_invite(user, eoi, municipality):
-        raise audit.refuse(eoi, f"may not invite for municipality {municipality.pk}")
-
-
-def is_addressed_to(invitation, user):
-    """Whether `user`'s account is the invited address (in any case)."""
-    normalize = User.objects.normalize_email
-    return user.is_authenticated and normalize(user.email) == normalize(invitation.email)
-
-
-# What happens
 
 
 def invite(eoi, municipality, email, name, language, *, by):
@@ -85,8 +55,7 @@ def accept_invitation(invitation, *, user):
     Raises PermissionDenied (logged) when `user` is not the invited address, ValidationError when the
     invitation cannot be used (used, revoked, or its sender may no longer invite for the municipality).
     """
-    if not is_addressed_to(invitation, user):  # before the transaction: the security log keeps the refusal
-        raise audit.refuse(invitation, "invitation for another address")
+    check_addressed_to(invitation, user)  # before the transaction: the security log keeps the refusal
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))

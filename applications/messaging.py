@@ -5,16 +5,16 @@ applicants), tells no one, and its attachment is served to staff only.
 """
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 
 from applications import notifications
 from applications.models import Event, Message
+from applications.permissions import check_may
 from applications.services import record
 from fachkraefte.uploads import UploadField, check_upload
-from partnerships.roles import is_programme_staff
 
 EVENT_NOTE_LENGTH = 120
 
@@ -37,8 +37,8 @@ def post_message(eoi, body, *, by, internal=False, upload=None):
     body = body.strip()
     if not body:
         raise ValidationError(_("Please write a message."), code="empty")
-    if internal and not is_programme_staff(by):
-        raise PermissionDenied
+    if internal:
+        check_may(by, eoi, "internal_notes")
     checked = check_upload(upload) if upload else None
     message = Message(eoi=eoi, author=by, body=body, internal=internal)
     try:
@@ -56,11 +56,6 @@ def post_message(eoi, body, *, by, internal=False, upload=None):
             message.attachment.delete(save=False)  # no file without its row
         raise
     return message
-
-
-def may_post(user, access):
-    """Members who may write, and programme staff; viewers only read."""
-    return access.can_write or is_programme_staff(user)
 
 
 def thread(eoi):

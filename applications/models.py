@@ -93,10 +93,13 @@ def employer_contact(eoi, user):
 
 
 def staff_or_contact_when_all_declined(eoi, user):
-    """Staff reopen recruitment at will; the municipalities do by declining every shortlisted candidate."""
+    """Staff reopen recruitment at will; the municipalities do when no candidate can still be accepted by all.
+
+    Every shortlisted candidate declined by at least one participating municipality: none can be picked.
+    """
     if is_programme_staff(user):
         return True
-    all_declined = eoi.shortlist.exists() and not eoi.shortlist.exclude(decision="declined").exists()
+    all_declined = eoi.shortlist.exists() and not eoi.shortlist.not_declined().exists()
     return all_declined and applicant_contact(eoi, user)
 
 
@@ -474,6 +477,7 @@ class Event(Record):
         VACANCY_PUBLISHED = "vacancy_published", _("Vacancy published")
         MESSAGE = "message", _("Message")
         EXPORTED = "exported", _("Dossier exported")
+        SHORTLIST_DECIDED = "shortlist_decided", _("Decision on a shortlisted candidate")
 
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
@@ -495,6 +499,7 @@ class Event(Record):
         Kind.MEETING: lambda params: f"{params['date']} – {label_of(Meeting.Format, params['format'])}",
         Kind.TERMS_PROPOSED: lambda params: str(_("Terms of reference, version %(number)s") % params),
         Kind.TERMS_AGREED: lambda params: Event.agreement_detail(params),
+        Kind.SHORTLIST_DECIDED: lambda params: Event.shortlist_detail(params),
     }
 
     class Meta(Record.Meta):
@@ -508,6 +513,14 @@ class Event(Record):
         if params.get("all_declined"):
             return str(_("Every shortlisted candidate was declined; recruitment goes on."))
         return ""
+
+    @staticmethod
+    def shortlist_detail(params):
+        sentences = {
+            "accepted": _("%(municipality)s accepted %(candidate)s"),
+            "declined": _("%(municipality)s declined %(candidate)s"),
+        }
+        return str(sentences[params["decision"]] % params)
 
     @staticmethod
     def agreement_detail(params):

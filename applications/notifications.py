@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.models import Event, ExpressionOfInterest, Invitation, Message, QueuedNotification
+from fachkraefte import news
 from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
-from partnerships.models import MembershipRole, MunicipalityMembership, Role, User
+from fachkraefte.staff import programme_staff
+from partnerships.models import MembershipRole, MunicipalityMembership
 from partnerships.roles import is_programme_staff
 
 INVITATION_SALT = "applications.invitation"
@@ -102,10 +104,6 @@ def contact_users(eoi, *, except_user_id=None):
         yield user
 
 
-def programme_staff():
-    return User.objects.filter(groups__name=Role.PROGRAMME_STAFF, is_active=True).distinct().order_by("pk")
-
-
 def digest_line(template, context, language):
     """What the daily digest says about one piece of news: the e-mail's subject, and its excerpt if any."""
     with translation.override(language):
@@ -151,3 +149,29 @@ def message_posted(message_id):
             "attachment_name": message.attachment_name,
         }
         tell_about_news(eoi, user, "eoi-message", context)
+
+
+# --- new work for programme staff: told as each chose (fachkraefte.news), listed in their work queue ---------
+
+
+def staff_context(eoi, link):
+    return {"number": eoi.pk, "partnership": str(eoi.partnership), "link": absolute(link)}
+
+
+def staff_submitted(eoi_id, *, resubmitted):
+    """A submission, or a resubmission after a return: it waits for the eligibility review."""
+    eoi = ExpressionOfInterest.objects.select_related("partnership").get(pk=eoi_id)
+    link = reverse("admin:applications_expressionofinterest_change", args=[eoi.pk])
+    news.tell_staff("staff-eoi-submitted", {**staff_context(eoi, link), "resubmitted": resubmitted})
+
+
+def staff_terms_waiting(eoi, terms):
+    """Every municipality agreed to the newest terms: programme staff's agreement is the one missing."""
+    context = {**staff_context(eoi, reverse("applications:terms", args=[eoi.pk])), "version": terms.number}
+    news.tell_staff("staff-terms-waiting", context)
+
+
+def staff_selection_made(eoi, candidate):
+    """The employer picked a candidate: staff create the placement."""
+    link = f"{reverse('admin:placements_placement_add')}?eoi={eoi.pk}"
+    news.tell_staff("staff-selection-made", {**staff_context(eoi, link), "candidate": candidate})

@@ -27,7 +27,8 @@ def checklist(eoi):
     items = []
     for part in Part:
         side = PART_SIDE[part]
-        owed_by = side.label if side else _("both sides")
+        # Who owes a part, by name: "Partner side (Windhoek)", never "German side (German side)".
+        owed_by = ", ".join(m.name for m in eoi.municipalities_of_side(side)) if side else _("both sides")
         items.append(ChecklistItem(part.label, part.value not in missing, owed_by, is_part=True))
     confirmed = standing_confirmations(eoi)
     for participant in eoi.participants.all():

@@ -1,56 +1,19 @@
-"""The recruitment hand-off: which recruiter sees which expression of interest, and the vacancy they publish.
+"""The recruitment hand-off: what a recruiter reads about an expression of interest, and the vacancy they publish.
 
-The one place that decides what CIM and GIZ recruiters see. A recruiter serves the channel of
-their group (CIM recruits integrated experts, GIZ development workers) and sees only the EOIs
-in recruitment whose specialist model that channel recruits. Programme staff see every EOI in
-recruitment, local ones included. Everybody else sees none.
+Who sees which EOI is applications.permissions' (`recruitable_eois`): a recruiter serves the channel
+of their group (CIM recruits integrated experts, GIZ development workers) and sees only the EOIs in
+recruitment whose specialist model that channel recruits; programme staff see every EOI in
+recruitment, local ones included; everybody else sees none.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import CHANNEL_OF_MODEL, Channel, Event, ExpressionOfInterest, Status, Vacancy
+from applications.models import Event, ExpressionOfInterest, Status, Vacancy
 from applications.services import record
-from partnerships.models import Role, Side
-from partnerships.roles import is_programme_staff
-
-CHANNEL_OF_ROLE = {Role.CIM_RECRUITER: Channel.CIM, Role.GIZ_RECRUITER: Channel.GIZ}
-
-
-def channel_for(user):
-    """The channels this user recruits for, as a set: {CIM}, {GIZ}, both, or empty for everybody else."""
-    if not user.is_authenticated:
-        return frozenset()
-    groups = {group.name for group in user.groups.all()}
-    return frozenset(channel for role, channel in CHANNEL_OF_ROLE.items() if role in groups)
-
-
-def can_recruit(user):
-    """A CIM or GIZ recruiter, or programme staff: the people the recruitment pages are for."""
-    return is_programme_staff(user) or bool(channel_for(user))
-
-
-def recruitable_eois(user):
-    in_recruitment = ExpressionOfInterest.objects.filter(status=Status.RECRUITMENT)
-    if is_programme_staff(user):
-        return in_recruitment
-    channels = channel_for(user)
-    models = [model for model, channel in CHANNEL_OF_MODEL.items() if channel in channels]
-    return in_recruitment.filter(specialist_model__in=models)
-
-
-def require_recruiter(user):
-    """The list refuses people who have no business with recruitment at all (403)."""
-    if not can_recruit(user):
-        raise PermissionDenied
-
-
-def get_recruitable_eoi(user, pk):
-    """The EOI, or 404 for outsiders, the wrong channel and EOIs that are not in recruitment."""
-    return get_object_or_404(recruitable_eois(user).with_participants().select_related("vacancy"), pk=pk)
+from partnerships.models import Side
 
 
 def partner_countries(eoi):

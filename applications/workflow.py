@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import notifications
-from applications.models import Event, ExpressionOfInterest, model_still_open
+from applications.models import Event, ExpressionOfInterest, Status, model_still_open
 from fachkraefte.records import record
 from fachkraefte.workflow import Step, Workflow, register
 
@@ -35,8 +35,11 @@ class EoiWorkflow(Workflow):
     def effects(self, eoi, step, *, by, previous, entry):
         if step == "submit":
             notifications.submitted(eoi.pk)
+            notifications.staff_submitted(eoi.pk, resubmitted=previous == Status.RETURNED)
         else:
             notifications.status_changed(entry.pk)
+        if step == "start_contracting":
+            notifications.staff_selection_made(eoi, (entry.params or {}).get("candidate", ""))
 
 
 RECORD_KIND = {"submit": Event.Kind.SUBMITTED, "withdraw": Event.Kind.WITHDRAWN}

@@ -1,12 +1,16 @@
 """The security log and the e-mail outbox, read-only; and the read-only change history for audited models."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseNotAllowed
 from django.urls import path
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from fachkraefte.models import AuditEntry, OutboundEmail
+from fachkraefte.records import Record
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -30,8 +34,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied
+        if request.method != "GET":  # a version is read, never posted back (405 as every read-only page)
+            return HttpResponseNotAllowed(["GET"])
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -51,14 +55,82 @@ class ReadOnlyInlineMixin:
         return False
 
 
-class RecordInline(ReadOnlyInlineMixin, admin.TabularInline):
-    """The record of what happened to the object (see fachkraefte.records), in the reader's language."""
+def local_datetime(value):
+    """One time, in the reader's time zone (a raw datetime shows UTC in some places and local time in others)."""
+    return date_format(localtime(value), "SHORT_DATETIME_FORMAT") if value else "–"
+
+
+class NewestRowsFormSet(BaseInlineFormSet):
+    """The newest `newest` rows of a read-only inline, or all of them (`newest = None`); `total` counts them all."""
+
+    newest = None  # these three are set per request in NewestRowsInlineMixin.get_formset
+    show_all_url = ""
+    show_newest_url = ""
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            rows = super().get_queryset()
+            self._total = rows.count()
+            self._queryset = rows if self.newest is None else self.newest_of(rows)
+        return self._queryset
+
+    def newest_of(self, rows):
+        return rows[: self.newest]  # rows ordered newest first
+
+    @property
+    def total(self):
+        self.get_queryset()
+        return self._total
+
+    @property
+    def shows_all(self):
+        return self.newest is None
+
+
+class NewestRowsInlineMixin:
+    """A long read-only list (a history, a thread) shows its newest rows; `?<show_all_parameter>=all` shows every row.
+
+    The rows are a table without the "original" column, whose text would repeat each row (in UTC, for records).
+    """
+
+    template = "admin/edit_inline/newest_rows.html"
+    formset = NewestRowsFormSet
+    newest = 10
+    show_all_parameter = ""  # e.g. "history": ?history=all
+    empty_text = ""  # shown when there is no row at all
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a fresh class per call: safe to set on it
+        query = request.GET.copy()
+        formset.newest = None if query.pop(self.show_all_parameter, None) == ["all"] else self.newest
+        formset.show_newest_url = f"?{query.urlencode()}"
+        query[self.show_all_parameter] = "all"
+        formset.show_all_url = f"?{query.urlencode()}"
+        return formset
+
+
+class RecordInline(NewestRowsInlineMixin, ReadOnlyInlineMixin, admin.TabularInline):
+    """The record of what happened to the object (see fachkraefte.records), in the reader's language, newest first."""
 
     verbose_name_plural = _("history")
-    fields = ["created_at", "kind", "from_status", "to_status", "actor", "particulars", "note"]
+    fields = ["when", "kind", "status_change", "actor", "particulars", "note"]
+    classes = ["collapse"]
+    show_all_parameter = "history"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=Record._meta.get_field("created_at").verbose_name)
+    def when(self, entry):
+        return local_datetime(entry.created_at)
+
+    @admin.display(description=_("status"))
+    def status_change(self, entry):
+        """One narrow column "submitted → in review" rather than two wide ones that are mostly empty."""
+        if not (entry.from_status or entry.to_status):
+            return ""
+        statuses = {"from": entry.status_label(entry.from_status), "to": entry.status_label(entry.to_status)}
+        return _("%(from)s → %(to)s") % statuses
 
     @admin.display(description=_("particulars"))
     def particulars(self, entry):

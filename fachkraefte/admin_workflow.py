@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from fachkraefte import audit
 from fachkraefte.workflow import StepRefused, run_step, steps_open_to, workflow_of
 
 
@@ -69,7 +70,7 @@ class WorkflowAdminMixin:
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
         step = workflow_of(obj).steps.get(name)
         if step is None or not self.has_change_permission(request, obj):
-            raise PermissionDenied
+            raise audit.refuse(obj, f"step {name}")
         data = request.POST if request.method == "POST" else None
         form = StepForm(data, step=step, extra_fields=self.step_fields, comment_help=self.step_comment_help)
         if request.method == "POST" and form.is_valid():

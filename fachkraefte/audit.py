@@ -54,8 +54,8 @@ def log(kind, request=None, *, obj=None, user=None, username="", detail=""):
     return entry
 
 
-def refuse(obj, detail=""):
-    """Log that the user was refused `obj` and return the 403 to raise: `raise audit.refuse(eoi)`."""
+def refuse(obj=None, detail=""):
+    """Log that the user was refused `obj` (or a page) and return the 403 to raise: `raise audit.refuse(eoi)`."""
     log(Kind.ACCESS_REFUSED, obj=obj, detail=detail)
     return PermissionDenied()
 

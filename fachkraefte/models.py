@@ -77,3 +77,24 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.username or self.user_id or ''} {self.at:%Y-%m-%d %H:%M}"
+
+
+class QueuedNews(models.Model):
+    """News kept for a user's daily digest (they chose `email_updates` "daily"), until the digest is written.
+
+    The e-mail's template and context are kept, not a sentence: the digest renders each line in the reader's
+    language. Written by fachkraefte.news.tell(); the digest deletes the rows it sends.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    template = models.CharField(_("template"), max_length=100)
+    context = models.JSONField(_("particulars"), default=dict)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("news for the daily digest")
+        verbose_name_plural = _("news for the daily digest")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.template} ({self.created_at:%Y-%m-%d %H:%M})"

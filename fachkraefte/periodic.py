@@ -12,6 +12,7 @@ CORE_TASKS = {
         "task": "fachkraefte.tasks.purge_expired_records",
         "schedule": crontab(hour=3, minute=10),
     },
+    "daily-digests": {"task": "fachkraefte.tasks.send_news_digests", "schedule": crontab(hour=7, minute=5)},
 }
 
 

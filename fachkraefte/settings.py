@@ -6,7 +6,9 @@ same file with other environment values (see README.md).
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import csp.constants
 import environ
@@ -24,17 +26,13 @@ if DJANGO_ENV not in {"development", "production"}:
 DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
 PRODUCTION = DJANGO_ENV == "production" or not DEBUG
 
-if PRODUCTION:
-    for required in ("SECRET_KEY", "ALLOWED_HOSTS"):
-        if not env.str(required, default=""):
-            raise ImproperlyConfigured(
-                f"{required} must be set in the environment when DJANGO_ENV=production or DEBUG=false."
-            )
-    SECRET_KEY = env.str("SECRET_KEY")
-else:
-    SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-key-never-use-in-production")
-
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+# Production has no defaults for these: empty here, refused at the end of this module (production_problems).
+SECRET_KEY = env.str(
+    "SECRET_KEY", default="" if PRODUCTION else "django-insecure-development-only-key-never-use-in-production"
+)
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -97,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "applications.context_processors.roles",
                 "partnerships.context_processors.sign_in",
+                "fachkraefte.context_processors.work_queue",
             ],
         },
     },
@@ -117,7 +116,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "home"  # programme staff land on their work queue instead (fachkraefte.staff.landing_page)
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -175,11 +174,14 @@ STORAGES = {
 }
 
 # EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ... (django-environ).
-globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Lower case: a URL with the password is no setting of its own (the error pages hide only *PASS*, *KEY*, ...).
+email_url = env.str("EMAIL_URL", default="")
+email_config = env.email_url_config(email_url or "consolemail://")
+globals().update(email_config)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fachkräftefonds <fachkraeftefonds@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: without a broker, tasks run inline in the web process.
+# Celery: without a broker, tasks run inline in the web process (development only; production refuses).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -203,7 +205,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=False)
 
 # The portal's own address, for links in e-mails (sent from workers that have no request).
-PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+PORTAL_URL = env.str("PORTAL_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 INVITATION_DAYS = 14
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 CANDIDATE_CONSENT_VERSION = "2026-11"  # the consent text candidates agree to; bump when it changes
@@ -286,3 +288,74 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+
+# Production refuses to start on a development default: e-mail that is marked sent but never leaves (console,
+# file, memory, dummy), links in e-mails to this machine, tasks run inline in the web request.
+development_email_backends = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+def email_problems():
+    if not email_url:
+        return ["EMAIL_URL must be set to an SMTP server, e.g. smtp+tls://user:password@mail.example.org:587."]
+    backend = email_config["EMAIL_BACKEND"]
+    if backend in development_email_backends:
+        return [
+            f"EMAIL_URL selects a development-only backend ({backend}): e-mail would count as sent and never "
+            "arrive. Use smtp://, smtps:// or smtp+tls://."
+        ]
+    if not email_config["EMAIL_HOST"]:
+        return ["EMAIL_URL must name the SMTP host, e.g. smtp+tls://user:password@mail.example.org:587."]
+    return []
+
+
+def is_this_machine(host):
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def portal_url_problems():
+    example = "e.g. https://portal.example.org (every link in an e-mail is built from it)"
+    if not PORTAL_URL:
+        return [f"PORTAL_URL must be set to the portal's public https address, {example}."]
+    address = urlsplit(PORTAL_URL)
+    if address.scheme != "https" or not address.hostname:
+        return [f"PORTAL_URL must be an https address, not {PORTAL_URL!r}; {example}."]
+    if is_this_machine(address.hostname):
+        return [
+            f"PORTAL_URL points at this machine ({PORTAL_URL}), which nobody reading an e-mail can reach; {example}."
+        ]
+    return []
+
+
+def production_problems():
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must not be true with DJANGO_ENV=production: error pages would show the settings.")
+    if not SECRET_KEY:
+        problems.append("SECRET_KEY must be set (50 or more random characters).")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS must be set: the portal's host names, comma-separated.")
+    problems += email_problems() + portal_url_problems()
+    if not CELERY_BROKER_URL or CELERY_BROKER_URL.startswith("memory://"):
+        problems.append(
+            "CELERY_BROKER_URL must be set to a broker, e.g. redis://redis:6379/0 (without one, tasks would run "
+            "inline in the web request)."
+        )
+    return problems
+
+
+if PRODUCTION and (problems := production_problems()):
+    raise ImproperlyConfigured(
+        "Refusing to start with DJANGO_ENV=production or DEBUG=false:\n- " + "\n- ".join(problems)
+    )

@@ -66,3 +66,11 @@ def purge_expired_records():
     from fachkraefte import retention
 
     return retention.purge_expired()
+
+
+@shared_task(ignore_result=True)
+def send_news_digests():
+    """Every morning: each person who chose daily e-mails gets the news kept for them (fachkraefte/news.py)."""
+    from fachkraefte import news
+
+    return news.send_digests()

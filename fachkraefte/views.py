@@ -1,6 +1,8 @@
 import asyncio
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from health_check.checks import Database
 from health_check.contrib.celery import Ping
@@ -8,9 +10,33 @@ from health_check.contrib.redis import Redis
 from health_check.views import HealthCheckView
 from redis.asyncio import Redis as RedisClient
 
+from fachkraefte import work
+from fachkraefte.staff import check_programme_staff
+
+WORK_PER_PAGE = 50
+
 
 def home(request):
     return render(request, "home.html")
+
+
+@login_required
+def work_queue(request):
+    """What waits for programme staff, the longest waiting first; `?kind=` shows one kind."""
+    check_programme_staff(request.user)
+    kinds = work.kinds()
+    counts = work.counts(request)
+    chosen = [kind for kind in kinds if kind.key == request.GET.get("kind")]
+    chosen_key = chosen[0].key if chosen else ""
+    page = Paginator(work.items(chosen or kinds), WORK_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        # A tab for each kind that has work waiting (and the one chosen): an empty kind is no choice to make.
+        "kinds": [(kind, counts[kind.key]) for kind in kinds if counts[kind.key] or kind.key == chosen_key],
+        "chosen": chosen_key,
+        "total": sum(counts.values()),
+        "page": page,
+    }
+    return render(request, "work_queue.html", context)
 
 
 class PortalHealthCheckView(HealthCheckView):

@@ -5,16 +5,14 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from axes.helpers import get_cool_off
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,8 +21,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from fachkraefte import outbox
+from fachkraefte import audit, outbox
 from fachkraefte.links import absolute
+from fachkraefte.staff import landing_page
 from partnerships import login_sessions, two_factor
 from partnerships.account_forms import (
     CodeForm,
@@ -47,7 +46,7 @@ def next_url(request):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return landing_page(request.user)
 
 
 def with_next(url, target):
@@ -78,6 +77,10 @@ class PortalLoginView(LoginView):
     """The password step; whoever has (or must have) a second factor goes on to give (or set up) one."""
 
     authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        """Without a `next`: programme staff to their work queue, everybody else to LOGIN_REDIRECT_URL."""
+        return landing_page(self.request.user)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -153,7 +156,7 @@ def two_factor_recovery_codes(request):
     user = request.user
     if request.method == "POST":
         if not two_factor.uses_two_factor(user):
-            raise PermissionDenied
+            raise audit.refuse(detail="no second factor to renew recovery codes for")
         if not login_sessions.password_recently_confirmed(request.session):
             return password_again(request)
         form = SecondFactorChangeForm(request.POST, prefix="codes")
@@ -169,11 +172,12 @@ def two_factor_recovery_codes(request):
     return render(request, "partnerships/two_factor_recovery_codes.html", context)
 
 
-@require_POST
 @login_required
+@require_POST
 def two_factor_disable(request):
     if two_factor.requires_two_factor(request.user):
-        raise PermissionDenied  # staff and recruiters cannot work without it; they may replace the app
+        # Staff and recruiters cannot work without it; they may replace the app.
+        raise audit.refuse(detail="may not turn off the second factor")
     if not login_sessions.password_recently_confirmed(request.session):
         return password_again(request)
     form = SecondFactorChangeForm(request.POST, prefix="off")
@@ -211,8 +215,8 @@ def password_change(request):
     return render(request, "registration/password_change_form.html", {"form": form})
 
 
-@require_POST
 @login_required
+@require_POST
 def end_other_sessions(request):
     count = login_sessions.end_sessions(request.user, keep=request.session.session_key)
     messages.success(request, _("Signed out of %(count)d other sessions.") % {"count": count})

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from django_countries import countries
 from fachkraefte import audit
 from fachkraefte.admin import ReadOnlyAdmin
 from fachkraefte.admin_prefill import CheckedPrefillMixin
+from fachkraefte.records import label_of
 from fachkraefte.workflow import StepRefused
 from partnerships import grants, memberships, services
 from partnerships.ags import GERMAN_STATES
@@ -25,6 +28,7 @@ from partnerships.models import (
     OdaListing,
     Partnership,
     PartnershipParticipant,
+    Role,
     SpecialistModel,
     User,
     check_partnership_sides,
@@ -44,12 +48,49 @@ class LoginSessionInline(admin.TabularInline):
         return False
 
 
+def role_label(group):
+    """A role's group as people read it ("Programme staff (SKEW)"), not by its name in the code ("programme_staff")."""
+    return label_of(Role, group.name)
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, group):
+        return role_label(group)
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """The user list by role, the roles named as people read them (the groups filter showed the code names)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """The groups are the programme-wide roles (partnerships.roles): listed by the role's name."""
+
+    list_display = ["role", "name"]
+
+    @admin.display(description=_("role"), ordering="name")
+    def role(self, group):
+        return role_label(group)
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     inlines = [LoginSessionInline]
     list_display = ["email", "name", "preferred_language", "is_staff", "is_active", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "preferred_language"]
+    list_filter = ["is_staff", "is_superuser", "is_active", RoleFilter, "preferred_language"]
     search_fields = ["email", "name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -67,8 +108,27 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not grants.may_change_privileges(request.user, obj):
-            fields += [field for field in grants.PRIVILEGED_FIELDS if field not in fields]
+            fields += [field for field in [*grants.PRIVILEGED_FIELDS, "roles"] if field not in fields]
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        """Read-only, the groups would show by their code names: the roles show as people read them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or grants.may_change_privileges(request.user, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": ["roles" if field == "groups" else field for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["form_class"] = RoleChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("role"))
+    def roles(self, user):
+        return ", ".join(sorted(str(role_label(group)) for group in user.groups.all())) or "–"
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not grants.may_edit_account(request.user, obj):

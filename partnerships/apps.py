@@ -19,8 +19,20 @@ class PartnershipsConfig(AppConfig):
 
         post_migrate.connect(grant_role_permissions, dispatch_uid="partnerships.grant_role_permissions")
 
+    def staff_work(self):
+        """What waits for programme staff here: the work queue's kinds (fachkraefte.work)."""
+        from partnerships.work import staff_work
+
+        return staff_work()
+
     def seed_demo(self):
         from partnerships.demo import demo_logins, seed_demo
 
         seed_demo()
         return demo_logins()
+
+    def seed_bulk(self, run):
+        """`manage.py seed`: this app's rows at run.scale, in bulk; returns lines to print."""
+        from partnerships.bulk import seed
+
+        return seed(run)

@@ -6,12 +6,12 @@ Every decision goes through partnerships.memberships, which holds the policy and
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from partnerships import memberships
+from partnerships import memberships, permissions
 from partnerships.models import MembershipRole
 
 ROLE_BUTTONS = [
@@ -25,25 +25,25 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=MembershipRole.choices)
 
 
-@require_GET
 @login_required
+@require_GET
 def members(request, pk):
-    municipality = memberships.get_municipality_for_user(request.user, pk)
+    municipality = permissions.get_municipality_for_user(request.user, pk)
     rows = municipality.memberships.select_related("user").order_by("user__name", "user__email")
     context = {
         "municipality": municipality,
         "members": rows,
-        "may_manage": memberships.can_manage(request.user, municipality),
+        "may_manage": permissions.can_manage(request.user, municipality),
         "role_buttons": ROLE_BUTTONS,
     }
     return render(request, "partnerships/members.html", context)
 
 
-@require_POST
 @login_required
+@require_POST
 def change_role(request, pk, membership_pk):
-    municipality = memberships.get_municipality_for_user(request.user, pk, manage=True)
-    membership = get_object_or_404(municipality.memberships.select_related("user"), pk=membership_pk)
+    membership = permissions.get_membership_for_user(request.user, pk, membership_pk)
+    municipality = membership.municipality
     # Nobody changes their own role: refused (403, logged) by the policy even if the page offered it.
     memberships.check_may_grant(request.user, membership.user, municipality)
     form = MemberRoleForm(request.POST)

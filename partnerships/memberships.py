@@ -11,39 +11,13 @@ from django.utils.translation import gettext as _
 
 from fachkraefte import audit
 from partnerships import grants
-from partnerships.models import MembershipRole, Municipality, MunicipalityMembership
-from partnerships.roles import is_programme_staff
+from partnerships.models import MembershipRole, MunicipalityMembership
+from partnerships.permissions import can_manage
 
 Via = grants.Via
 
 
-# The policy
-
-
-def visible_municipalities(user):
-    """The municipalities whose members `user` may list: their own, every one for programme staff."""
-    if is_programme_staff(user):
-        return Municipality.objects.all()
-    return Municipality.objects.filter(memberships__user=user).distinct()
-
-
-def managed_municipalities(user):
-    """The municipalities whose memberships `user` decides: those they are a contact of; all for staff."""
-    if is_programme_staff(user):
-        return Municipality.objects.all()
-    return Municipality.objects.filter(memberships__user=user, memberships__role=MembershipRole.CONTACT).distinct()
-
-
-def can_manage(user, municipality):
-    return user.is_authenticated and managed_municipalities(user).filter(pk=municipality.pk).exists()
-
-
-def get_municipality_for_user(user, pk, *, manage=False):
-    """Municipality `pk`: 404 for those who are not its members (logged), 403 for members who may not decide."""
-    municipality = audit.get_visible_or_404(visible_municipalities(user), pk=pk)
-    if manage and not can_manage(user, municipality):
-        raise audit.refuse(municipality, "may not manage the members")
-    return municipality
+# The policy: who decides a municipality's memberships is partnerships.permissions.can_manage
 
 
 def why_not_grant(by, user, municipality):

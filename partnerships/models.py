@@ -272,6 +272,7 @@ class Partnership(models.Model):
         related_name="registered_partnerships",
         verbose_name=_("registered by"),
     )
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -342,6 +343,10 @@ class MembershipRole(models.TextChoices):
 
 
 class MunicipalityMembershipQuerySet(models.QuerySet):
+    def contacts_of(self, municipality):
+        """The active contact persons of `municipality`: those who decide who acts for it."""
+        return self.filter(municipality=municipality, role=MembershipRole.CONTACT, user__is_active=True)
+
     def can_edit(self):
         return self.filter(role__in=[MembershipRole.CONTACT, MembershipRole.EDITOR])
 
@@ -388,6 +393,11 @@ class JoinRequestQuerySet(models.QuerySet):
         return self.filter(
             municipality__memberships__user=user, municipality__memberships__role=MembershipRole.CONTACT
         ).distinct()
+
+    def routed_to_staff(self):
+        """Pending requests to a municipality that has no active contact person: programme staff decide them."""
+        contacts = MunicipalityMembership.objects.contacts_of(models.OuterRef("municipality"))
+        return self.pending().filter(~models.Exists(contacts))
 
 
 def decides_memberships(join_request, user):

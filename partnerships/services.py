@@ -6,30 +6,32 @@ fachkraefte.links (the portal's public address).
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fachkraefte import outbox
+from fachkraefte import news, outbox
 from fachkraefte.links import absolute
 from fachkraefte.workflow import run_step
+from partnerships import permissions
 from partnerships.models import (
     JoinRequest,
     JoinRequestStatus,
     MembershipRole,
     Municipality,
     MunicipalityKind,
+    MunicipalityMembership,
     Partnership,
+    PartnershipKind,
     PartnershipParticipant,
     Side,
 )
+from partnerships.work import admin_row
 
 VERIFY_EMAIL_SALT = "partnerships.verify-email"
 VERIFY_EMAIL_MAX_AGE = 60 * 60 * 24 * 3
-EDITING_ROLES = (MembershipRole.CONTACT, MembershipRole.EDITOR)
 
 
 class VerificationFailed(Exception):
@@ -113,16 +115,6 @@ def verify_email(token):
 # Join requests
 
 
-def get_join_request_to_decide(user, pk):
-    """The join request `pk` if `user` is a contact of its municipality; 404 for outsiders, 403 for other members."""
-    join_request = get_object_or_404(
-        JoinRequest.objects.seen_by_members_of(user).select_related("user", "municipality"), pk=pk
-    )
-    if not JoinRequest.objects.to_decide_by(user).filter(pk=pk).exists():
-        raise PermissionDenied
-    return join_request
-
-
 def joinable_municipalities():
     return Municipality.objects.german()
 
@@ -155,8 +147,15 @@ def request_to_join(municipality, *, by, role, message):
     return join_request
 
 
+def has_contact_person(municipality):
+    """Whether someone decides who acts for `municipality`; without a contact person programme staff do."""
+    return MunicipalityMembership.objects.contacts_of(municipality).exists()
+
+
 def notify_contacts(join_request):
-    contacts = join_request.municipality.memberships.filter(role=MembershipRole.CONTACT).select_related("user")
+    """The municipality's contact persons decide; a municipality without one has programme staff decide
+    (by e-mail as each chose, and in their work queue): a request never waits on nobody."""
+    contacts = MunicipalityMembership.objects.contacts_of(join_request.municipality).select_related("user")
     context = {
         "requester": join_request.user.name,
         "requester_email": join_request.user.email,
@@ -165,9 +164,12 @@ def notify_contacts(join_request):
         "message": join_request.message,
         "link": absolute(reverse("partnerships:join_requests")),
     }
+    contacts = list(contacts)
+    if not contacts:
+        link = absolute(admin_row("joinrequest", join_request.pk))
+        news.tell_staff("staff-join-request", {**context, "link": link}, except_user_id=join_request.user_id)
     for membership in contacts:
-        if membership.user.is_active:
-            queue_mail("join-request", membership.user, context)
+        queue_mail("join-request", membership.user, context)
 
 
 def approve_join_request(join_request, *, by):
@@ -195,28 +197,9 @@ def notify_requester(join_request):
 # Partnerships registered by their members
 
 
-def editable_municipalities(user):
-    """The German municipalities `user` may act for as contact or editor."""
-    return (
-        Municipality.objects.german()
-        .filter(memberships__user=user, memberships__role__in=EDITING_ROLES)
-        .distinct()
-        .order_by("name")
-    )
-
-
-def get_editable_municipality(user, pk):
-    """404 unless `user` is a member of German municipality `pk`; 403 when only a viewer."""
-    municipality = get_object_or_404(Municipality.objects.german().filter(memberships__user=user).distinct(), pk=pk)
-    if not editable_municipalities(user).filter(pk=pk).exists():
-        raise PermissionDenied
-    return municipality
-
-
 def register_partnership(german_municipality, *, by, partner_name, country, kind, since=None):
     """Register a partnership that is not yet in the portal; programme staff confirm it later."""
-    if not editable_municipalities(by).filter(pk=german_municipality.pk).exists():
-        raise PermissionDenied
+    permissions.check_may_register_for(by, german_municipality)
     with transaction.atomic():
         partner = Municipality.objects.filter(name__iexact=partner_name, country=country).order_by("pk").first()
         if partner is None:
@@ -237,6 +220,7 @@ def register_partnership(german_municipality, *, by, partner_name, country, kind
             since=since,
             confirmed=False,
             registered_by=by,
+            registered_at=timezone.now(),
         )
         PartnershipParticipant.objects.bulk_create(
             [
@@ -244,7 +228,19 @@ def register_partnership(german_municipality, *, by, partner_name, country, kind
                 PartnershipParticipant(partnership=partnership, municipality=partner, side=Side.PARTNER),
             ]
         )
+        tell_staff_of_registration(partnership, german_municipality, partner, by=by)
     return partnership
+
+
+def tell_staff_of_registration(partnership, german_municipality, partner, *, by):
+    context = {
+        "person": by.name or by.email,
+        "german": german_municipality.name,
+        "partner": partner,
+        "kind": PartnershipKind(partnership.kind).label,
+        "link": absolute(admin_row("partnership", partnership.pk)),
+    }
+    news.tell_staff("staff-partnership-registered", context, except_user_id=by.pk)
 
 
 def confirm_partnerships(partnerships, *, by):

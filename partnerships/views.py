@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from fachkraefte.workflow import StepRefused, refusal_message
-from partnerships import account_views, services
+from partnerships import account_views, permissions, services
 from partnerships.forms import (
     JoinRequestForm,
     MunicipalitySearchForm,
@@ -124,18 +124,27 @@ def join_municipality(request, pk):
         messages.info(request, reason)
         return redirect("partnerships:my_municipalities")
     form = JoinRequestForm(request.POST or None)
+    # Who decides: the municipality's contact persons, or programme staff while it has none (issue 13.3).
+    staff_decide = not services.has_contact_person(municipality)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_to_join(municipality, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("Your request has been sent to the contacts of %(municipality)s.") % {"municipality": municipality},
-            )
+            messages.success(request, join_request_sent_message(municipality, staff_decide))
             return redirect("partnerships:my_municipalities")
-    return render(request, "partnerships/join_municipality.html", {"form": form, "municipality": municipality})
+    context = {"form": form, "municipality": municipality, "staff_decide": staff_decide}
+    return render(request, "partnerships/join_municipality.html", context)
+
+
+def join_request_sent_message(municipality, staff_decide):
+    if staff_decide:
+        return _(
+            "Your request has been sent to programme staff: %(municipality)s has no contact person in the portal "
+            "yet, so programme staff decide."
+        ) % {"municipality": municipality}
+    return _("Your request has been sent to the contacts of %(municipality)s.") % {"municipality": municipality}
 
 
 @login_required
@@ -145,10 +154,10 @@ def join_requests(request):
     return render(request, "partnerships/join_requests.html", {"join_requests": pending})
 
 
-@require_POST
 @login_required
+@require_POST
 def approve_join_request(request, pk):
-    join_request = services.get_join_request_to_decide(request.user, pk)
+    join_request = permissions.get_join_request_for_user(request.user, pk, step="approve")
     try:
         services.approve_join_request(join_request, by=request.user)
     except StepRefused as refused:
@@ -163,10 +172,10 @@ def approve_join_request(request, pk):
     return redirect("partnerships:join_requests")
 
 
-@require_POST
 @login_required
+@require_POST
 def decline_join_request(request, pk):
-    join_request = services.get_join_request_to_decide(request.user, pk)
+    join_request = permissions.get_join_request_for_user(request.user, pk, step="decline")
     try:
         services.decline_join_request(join_request, by=request.user)
     except StepRefused as refused:
@@ -188,10 +197,9 @@ def decline_join_request(request, pk):
 def register_partnership(request):
     chosen = request.POST.get("german_municipality") or request.GET.get("municipality")
     if chosen and chosen.isdigit():
-        services.get_editable_municipality(request.user, chosen)  # 404 for outsiders, 403 for viewers
-    municipalities = services.editable_municipalities(request.user)
-    if not municipalities.exists():
-        raise PermissionDenied
+        permissions.get_editable_municipality(request.user, chosen)  # 404 for outsiders, 403 for viewers
+    permissions.check_may_register_partnerships(request.user)
+    municipalities = permissions.editable_municipalities(request.user)
     form = PartnershipRegistrationForm(
         request.POST or None, municipalities=municipalities, initial={"german_municipality": chosen}
     )
@@ -225,7 +233,7 @@ def my_municipalities(request):
     waiting = Partnership.objects.filter(Q(pk__in=of_mine.values("pk")) | Q(registered_by=user)).filter(confirmed=False)
     context = {
         "memberships": memberships,
-        "can_register": any(m.role in services.EDITING_ROLES and m.municipality.is_german for m in memberships),
+        "can_register": permissions.editable_municipalities(user).exists(),
         "partnerships": of_mine.confirmed().distinct().with_municipalities().order_by("name", "pk"),
         "awaiting_confirmation": waiting.with_municipalities().order_by("name", "pk"),
         "my_join_requests": user.join_requests.pending().select_related("municipality"),

@@ -17,14 +17,22 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import ExpressionOfInterest, Participant, Status
-from fachkraefte.admin import HistoryAdmin, ReadOnlyAdmin, RecordInline
+from fachkraefte.admin import HistoryAdmin, ReadOnlyAdmin, ReadOnlyInlineMixin, RecordInline
 from fachkraefte.admin_prefill import CheckedPrefillMixin
 from fachkraefte.admin_workflow import WorkflowAdminMixin
 from fachkraefte.workflow import StepRefused
 from partnerships.models import Municipality, Side, SpecialistModel
-from placements import services
+from placements import services, specialist_invitations
 from placements.currencies import currency_choices
-from placements.models import PLACEMENT_MONTHS, Candidate, Placement, PlacementEvent, PlacementStatus, ShortlistEntry
+from placements.models import (
+    PLACEMENT_MONTHS,
+    Candidate,
+    Placement,
+    PlacementEvent,
+    PlacementStatus,
+    ShortlistDecision,
+    ShortlistEntry,
+)
 from placements.reports import schedule_reports
 
 GIZ = "GIZ"
@@ -112,6 +120,9 @@ class PlacementAddForm(PlacementForm):
             pk__in=[m.pk for m in partner_municipalities(self.eoi)] if self.eoi else self.partners_in_contracting()
         )
         self.fields["end"].help_text = self.end_rule()
+        self.fields["specialist"].help_text = _(
+            "Leave empty: the selected candidate is invited by e-mail to set up their own account."
+        )
 
     def chosen_eoi(self):
         """The EOI the form is for: the one posted, or the one the add link named."""
@@ -190,6 +201,21 @@ class PlacementAdmin(WorkflowAdminMixin, CheckedPrefillMixin, HistoryAdmin):
         ),
     }
     step_note = _("The reports are rescheduled to match the new dates; submitted reports stay as they are.")
+    actions = ["invite_specialist_again"]
+
+    @admin.action(description=_("Send the specialist's invitation again"))
+    def invite_specialist_again(self, request, queryset):
+        sent = sum(specialist_invitations.invite(p, by=request.user) for p in queryset.select_related("candidate"))
+        skipped = queryset.count() - sent
+        self.message_user(request, _("Invitations sent: %(sent)s.") % {"sent": sent}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)s placement(s) already have the specialist's account or no address to write to.")
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
     form = PlacementForm
 
     def has_delete_permission(self, request, obj=None):
@@ -249,12 +275,23 @@ class PlacementAdmin(WorkflowAdminMixin, CheckedPrefillMixin, HistoryAdmin):
             return redirect(request.get_full_path())
 
 
+class ShortlistDecisionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Each participating municipality's own decision on the candidate."""
+
+    model = ShortlistDecision
+    fields = ["municipality", "decision", "reason", "decided_by", "decided_at", "reason_erased_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("municipality", "decided_by")
+
+
 @admin.register(ShortlistEntry)
 class ShortlistEntryAdmin(ReadOnlyAdmin):
     """Read-only: the shortlist is kept in the portal by recruiters, staff and the municipalities."""
 
-    list_display = ["candidate", "eoi", "decision", "selected", "added_by", "added_at", "decided_by", "decided_at"]
-    list_filter = ["decision", "selected", "eoi__specialist_model"]
-    list_select_related = ["candidate", "eoi__partnership", "added_by", "decided_by"]
+    list_display = ["candidate", "eoi", "selected", "added_by", "added_at"]
+    list_filter = ["selected", "eoi__specialist_model", "decisions__decision"]
+    list_select_related = ["candidate", "eoi__partnership", "added_by"]
+    inlines = [ShortlistDecisionInline]
     search_fields = ["candidate__name", "eoi__partnership__name"]
     date_hierarchy = "added_at"

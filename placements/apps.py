@@ -23,8 +23,20 @@ class PlacementsConfig(AppConfig):
     def ready(self):
         from placements import workflow  # noqa: F401 - registers the workflow of the app's models
 
+    def staff_work(self):
+        """What waits for programme staff here: the work queue's kinds (fachkraefte.work)."""
+        from placements.work import staff_work
+
+        return staff_work()
+
     def seed_demo(self):
         from placements.demo import seed_journeys
 
         seed_journeys()
         return []
+
+    def seed_bulk(self, run):
+        """`manage.py seed`: this app's rows at run.scale, in bulk; returns lines to print."""
+        from placements.bulk import seed
+
+        return seed(run)

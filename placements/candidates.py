@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from applications.models import Event, Status
 from fachkraefte.history import forget_history
-from placements.models import Candidate, add_months
+from placements.models import Candidate, ShortlistDecision, add_months
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +169,9 @@ def anonymise(candidate, *, by):
         candidate._history_user = by
         candidate.save()
         # Municipalities' reasons for accepting or declining speak about the person.
-        candidate.shortlistings.exclude(reason="").update(reason="")
+        ShortlistDecision.objects.filter(entry__candidate=candidate).exclude(reason="").update(
+            reason="", reason_erased_at=candidate.anonymised_at
+        )
         _rename_in_eoi_timelines(candidate, name)
         if cv_name:
             candidate.cv.storage.delete(cv_name)

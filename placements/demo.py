@@ -177,7 +177,8 @@ def seed_placement(people):
     )
     entry = selection.add_to_shortlist(eoi, fatou, by=people["giz"])
     eoi = services.transition(eoi, "start_candidate_selection", by=staff)
-    selection.decide(entry, "accepted", "", by=people["nangula"])
+    for contact in (people["karin"], people["nangula"]):  # every participating municipality accepts her
+        selection.decide(entry, "accepted", "", by=contact)
     selection.select_candidate(entry, by=people["nangula"])
     placement = Placement.objects.create(
         eoi=eoi,

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 
 from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
-from partnerships.models import Role
-from partnerships.roles import has_role, is_programme_staff
 from placements.models import NetworkEvent, Registration
+from placements.permissions import check_may_cancel, check_may_register
 
 REMINDER_DAYS = 3
 State = Registration.State
@@ -39,15 +38,6 @@ def zone_of(event):
 
 def is_valid_time_zone(name):
     return name in zoneinfo.available_timezones()
-
-
-def may_see_events(user):
-    return has_role(user, Role.SPECIALIST) or is_programme_staff(user)
-
-
-def require_event_access(user):
-    if not may_see_events(user):
-        raise PermissionDenied
 
 
 def with_counts(queryset):
@@ -87,8 +77,7 @@ def _lock(event_id):
 
 def register(event, user):
     """Register a specialist: a place while there is one, else the waiting list. Refusals raise."""
-    if not has_role(user, Role.SPECIALIST):
-        raise PermissionDenied
+    check_may_register(user, event)
     with transaction.atomic():
         event = _lock(event.pk)
         if timezone.now() > event.registration_deadline:
@@ -106,8 +95,7 @@ def register(event, user):
 
 def cancel(registration, *, by):
     """Cancel a registration; a freed place goes to the first person on the waiting list."""
-    if by.pk != registration.specialist_id and not is_programme_staff(by):
-        raise PermissionDenied
+    check_may_cancel(by, registration)
     with transaction.atomic():
         event = _lock(registration.event_id)
         registration = Registration.objects.get(pk=registration.pk)  # as it is now, under the lock

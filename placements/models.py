@@ -2,18 +2,20 @@
 
 import datetime
 import uuid
+import zoneinfo
 from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from applications.models import ExpressionOfInterest
+from applications.models import ExpressionOfInterest, Participant
 from fachkraefte.records import Record, label_of
 from partnerships.models import Municipality, SpecialistModel
 from partnerships.roles import is_programme_staff
@@ -93,12 +95,44 @@ class Candidate(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-class ShortlistEntry(models.Model):
-    """A candidate proposed for one EOI; the municipalities accept or decline, the employer picks."""
+class ShortlistEntryQuerySet(models.QuerySet):
+    def not_declined(self):
+        """The candidates no municipality has declined: every participating municipality may still accept them."""
+        return self.exclude(decisions__decision=ShortlistDecision.Decision.DECLINED)
 
-    class Decision(models.TextChoices):
+    def accepted_by_all(self):
+        """The candidates every participating municipality of their EOI has accepted: the employer picks among them."""
+        acceptance = ShortlistDecision.objects.filter(
+            entry=OuterRef(OuterRef("pk")),
+            municipality=OuterRef("municipality"),
+            decision=ShortlistDecision.Decision.ACCEPTED,
+        )
+        not_accepting = Participant.objects.filter(eoi=OuterRef("eoi")).exclude(Exists(acceptance))
+        return self.exclude(Exists(not_accepting))
+
+    def with_standing(self):
+        """Each entry's `standing`: declined by a municipality, accepted by all, or waiting for some."""
+        standing = ShortlistEntry.Standing
+        declined = ShortlistDecision.objects.filter(entry=OuterRef("pk"), decision=ShortlistDecision.Decision.DECLINED)
+        accepted = ShortlistEntry.objects.accepted_by_all().filter(pk=OuterRef("pk"))
+        return self.annotate(
+            standing=Case(
+                When(Exists(declined), then=Value(standing.DECLINED)),
+                When(Exists(accepted), then=Value(standing.ACCEPTED)),
+                default=Value(standing.PENDING),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class ShortlistEntry(models.Model):
+    """A candidate proposed for one EOI; each municipality accepts or declines (a decision), the employer picks."""
+
+    class Standing(models.TextChoices):
+        """Where the municipalities' decisions leave the candidate (worked out, not stored)."""
+
         PENDING = "pending", _("waiting for the municipalities")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = "accepted", _("accepted by every municipality")
         DECLINED = "declined", _("declined")
 
     # PROTECT: the shortlist and the municipalities' decisions are the record of the recruitment.
@@ -113,13 +147,9 @@ class ShortlistEntry(models.Model):
     )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
     selected = models.BooleanField(_("selected"), default=False)
+
+    objects = ShortlistEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("shortlisted candidate")
@@ -137,6 +167,63 @@ class ShortlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.candidate} → {self.eoi_id}"
+
+    @property
+    def standing_label(self):
+        """The label of `standing`, for an entry read `with_standing()`."""
+        return self.Standing(self.standing).label
+
+
+class ShortlistDecision(models.Model):
+    """One participating municipality's own accept or decline of one shortlisted candidate, with its reason."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    entry = models.ForeignKey(
+        ShortlistEntry, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("shortlisted candidate")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    # A reason speaks about the person: anonymising the candidate erases it, and this says so.
+    reason_erased_at = models.DateTimeField(_("reason erased"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shortlist decision")
+        verbose_name_plural = _("shortlist decisions")
+        ordering = ["entry", "decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "municipality"],
+                name="one_shortlist_decision_per_municipality",
+                violation_error_message=_("This municipality has already decided on this candidate."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["accepted", "declined"]),
+                name="shortlist_decision_accepted_or_declined",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="accepted") | ~Q(reason="") | Q(reason_erased_at__isnull=False),
+                name="shortlist_decline_has_a_reason",
+                violation_error_message=_("Please say why you decline this candidate."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}: {self.get_decision_display()} ({self.entry})"
 
 
 class PlacementStatus(models.TextChoices):
@@ -280,6 +367,8 @@ class PlacementEvent(Record):
         END_EARLY = "end_early", _("Placement ended early")
         REPORT_SUBMITTED = "report_submitted", _("Report submitted")
         REPORT_REMINDED = "report_reminded", _("Reminder of a report sent")
+        SPECIALIST_INVITED = "specialist_invited", _("Specialist invited to the portal")
+        SPECIALIST_JOINED = "specialist_joined", _("Specialist's account created")
 
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
@@ -292,6 +381,7 @@ class PlacementEvent(Record):
         Kind.END_EARLY: lambda params: str(_("Last day: %(end)s") % {"end": _date(params["end"])}),
         Kind.REPORT_SUBMITTED: lambda params: _report_period(params),
         Kind.REPORT_REMINDED: lambda params: _report_period(params),
+        Kind.SPECIALIST_INVITED: "%(email)s",
     }
 
     class Meta(Record.Meta):
@@ -387,6 +477,14 @@ class NetworkEvent(models.Model):
     def __str__(self):
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
 
+    @property
+    def time_zone_label(self):
+        """The city and the offset at the start ("Berlin time, UTC+01:00"), rather than "Europe/Berlin"."""
+        zone = zoneinfo.ZoneInfo(self.time_zone)
+        offset = self.starts_at.astimezone(zone).strftime("%z")
+        city = self.time_zone.rsplit("/", 1)[-1].replace("_", " ")
+        return _("%(city)s time, UTC%(offset)s") % {"city": city, "offset": f"{offset[:3]}:{offset[3:]}"}
+
 
 class Registration(models.Model):
     class State(models.TextChoices):
@@ -451,7 +549,7 @@ class Report(models.Model):
         FINAL = "final", _("Final report")
 
     class State(models.TextChoices):
-        DUE = "due", _("due")
+        DUE = "due", pgettext_lazy("report state", "due")
         SUBMITTED = "submitted", _("submitted")
         CANCELLED = "cancelled", _("cancelled")
 
@@ -461,7 +559,7 @@ class Report(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
-    due_date = models.DateField(_("due"))
+    due_date = models.DateField(_("due date"))
     # Not protected: the schedule (placements.reports) sets due and cancelled as the placement's dates move;
     # the specialist's step, submitting, is the declared transition below.
     state = FSMField(_("state"), max_length=10, choices=State.choices, default=State.DUE)
@@ -476,6 +574,16 @@ class Report(models.Model):
     )
     pdf = models.FileField(upload_to="report-pdfs/", blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
+    # A submitted report waits in programme staff's work queue until one of them marks it read.
+    read_by_staff_at = models.DateTimeField(_("read by programme staff"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("read by"),
+    )
 
     class Meta:
         verbose_name = _("report")

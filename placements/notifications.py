@@ -6,9 +6,10 @@ Called inside the transition's transaction: the e-mails commit, or roll back, wi
 from django.urls import reverse
 
 from applications.notifications import contact_users
+from fachkraefte import news
 from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
-from placements.models import PlacementEvent
+from placements.models import PlacementEvent, Report
 
 
 def recipients(placement):
@@ -37,3 +38,17 @@ def status_changed(event_id):
             "link": link,
         }
         queue_mail("placement-status-changed", [user.email], context, user.preferred_language)
+
+
+def staff_report_submitted(report):
+    """News for programme staff, told as each chose: the report waits in their work queue until marked read."""
+    placement = report.placement
+    context = {
+        "specialist": str(placement.candidate),
+        "partnership": str(placement.eoi.partnership),
+        "kind": Report.Kind(report.kind).label,
+        "period_start": report.period_start,
+        "period_end": report.period_end,
+        "link": absolute(reverse("placements:report_edit", args=[placement.pk, report.pk])),
+    }
+    news.tell_staff("staff-report-submitted", context, except_user_id=report.submitted_by_id)

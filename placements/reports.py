@@ -180,6 +180,16 @@ def submit(report, values, *, by):
     return run_step(report, "submit", by=by, values=values, totals=totals)
 
 
+def mark_read(report, *, by):
+    """Programme staff have read a submitted report (it leaves their work queue); marking it again changes nothing."""
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.state == Report.State.SUBMITTED and current.read_by_staff_at is None:
+            current.read_by_staff_at, current.read_by = timezone.now(), by
+            current.save(update_fields=["read_by_staff_at", "read_by"])
+    return current
+
+
 # --- the PDF -------------------------------------------------------------------------------------------
 def render_report(report_id):
     """Print a submitted report; safe to run twice, or twice at once: one file."""

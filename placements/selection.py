@@ -1,77 +1,26 @@
 """The shortlist and the municipalities' choice: who sees it, who decides, who picks.
 
 Recruiters (their channel) and programme staff shortlist eligible candidates while the EOI is in
-recruitment; staff then open the candidate selection. The participating municipalities' contacts
-accept or decline each shortlisted candidate; the pick needs an accepted candidate and, for
-integrated experts, a contact of the partner municipality (the employer picks). The pick and a
-shortlist declined entirely move the EOI on through the one workflow runner: the declared
+recruitment; staff then open the candidate selection. Each participating municipality accepts or
+declines each shortlisted candidate for itself (a ShortlistDecision, by one of its contacts); the
+pick is among the candidates every participating municipality accepted and, for integrated experts,
+by a contact of the partner municipality (the employer picks). The pick and a shortlist on which no
+candidate can still be accepted by all move the EOI on through the one workflow runner: the declared
 permissions of `start_contracting` and `reopen_recruitment` name the municipalities who may.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import CHANNEL_OF_MODEL, ExpressionOfInterest, Status, employer_contact
-from applications.permissions import Access, visible_eois
-from applications.recruitment import channel_for
+from applications.models import Event, ExpressionOfInterest, Status
+from fachkraefte.records import record
 from fachkraefte.workflow import StepRefused, run_step
 from partnerships.models import Side
-from partnerships.roles import is_programme_staff
 from placements import eligibility
-from placements.models import ShortlistEntry
-
-# Where a shortlist exists, for staff and the EOI's recruiter; the municipalities see it from the selection on.
-SHORTLIST_STATES = (Status.RECRUITMENT, Status.CANDIDATE_SELECTION, Status.CONTRACTING, Status.PLACED)
-MEMBER_STATES = (Status.CANDIDATE_SELECTION, Status.CONTRACTING, Status.PLACED)
-
-
-# --- who sees what -----------------------------------------------------------------------------
-
-
-class ShortlistAccess:
-    """What one user may do with one EOI's shortlist."""
-
-    def __init__(self, user, eoi):
-        self.user = user
-        self.eoi = eoi
-        self.is_staff = is_programme_staff(user)
-        self.is_recruiter = eoi.channel in channel_for(user)
-        self.applicant = Access(user, eoi)
-
-    @property
-    def can_decide(self):
-        return bool(self.applicant.contact_of)
-
-    @property
-    def can_pick(self):
-        return employer_contact(self.eoi, self.user)
-
-
-def shortlist_eois(user):
-    """The EOIs whose shortlist this user may see (querysets, so outsiders get a 404)."""
-    eois = ExpressionOfInterest.objects.filter(status__in=SHORTLIST_STATES)
-    if is_programme_staff(user):
-        return eois
-    models = [model for model, channel in CHANNEL_OF_MODEL.items() if channel in channel_for(user)]
-    member_eois = visible_eois(user).filter(status__in=MEMBER_STATES).values("pk")
-    return eois.filter(Q(specialist_model__in=models) | Q(pk__in=member_eois))
-
-
-def get_shortlist_eoi(user, pk):
-    eoi = get_object_or_404(shortlist_eois(user).with_participants(), pk=pk)
-    return eoi, ShortlistAccess(user, eoi)
-
-
-def get_shortlist_entry(user, pk):
-    entry = get_object_or_404(ShortlistEntry.objects.select_related("candidate"), pk=pk)
-    eoi, access = get_shortlist_eoi(user, entry.eoi_id)
-    entry.eoi = eoi
-    return entry, access
-
+from placements.models import ShortlistDecision, ShortlistEntry
+from placements.permissions import check_shortlist, deciding_for
 
 # --- eligibility -------------------------------------------------------------------------------
 
@@ -132,43 +81,63 @@ def add_to_shortlist(eoi, candidate, *, by):
 
 
 def open_selection_allowed(eoi):
-    return eoi.shortlist.exclude(decision=ShortlistEntry.Decision.DECLINED).exists()
+    return eoi.shortlist.not_declined().exists()
 
 
-def decide(entry, decision, reason, *, by):
-    """A contact accepts or declines a shortlisted candidate; a decline needs a reason.
+def decide(entry, decision, reason, *, by, municipality=None):
+    """A contact accepts or declines a shortlisted candidate for their municipality; a decline needs a reason.
 
-    When every candidate on the shortlist is declined the selection has failed: the EOI goes back
-    to recruitment, with the reasons as the comment the applicants read.
+    Each participating municipality decides for itself and nobody changes another's decision. When
+    no candidate can still be accepted by all (each is declined by at least one municipality), the
+    selection has failed: the EOI goes back to recruitment.
     """
-    decision = ShortlistEntry.Decision(decision)
+    decision = ShortlistDecision.Decision(decision)
     reason = reason.strip()
-    if decision == ShortlistEntry.Decision.DECLINED and not reason:
+    if decision == ShortlistDecision.Decision.DECLINED and not reason:
         raise ValidationError(_("Please say why you decline this candidate."), code="reason")
+    # Outside the transaction: the refusal's entry in the security log must not roll back with it.
+    municipality = deciding_for(by, entry.eoi, municipality)
     with transaction.atomic():
         eoi = _locked(entry.eoi)
         _require_status(eoi, Status.CANDIDATE_SELECTION)
-        if not Access(by, eoi).contact_of:
-            raise PermissionDenied
-        entry = ShortlistEntry.objects.select_for_update().get(pk=entry.pk, eoi=eoi)
-        entry.decision, entry.reason = decision, reason
-        entry.decided_by, entry.decided_at = by, timezone.now()
-        entry.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
-        if not eoi.shortlist.exclude(decision=ShortlistEntry.Decision.DECLINED).exists():
+        entry = ShortlistEntry.objects.select_for_update().select_related("candidate").get(pk=entry.pk, eoi=eoi)
+        if _same_decision(entry, municipality, decision, reason):
+            return entry
+        ShortlistDecision.objects.update_or_create(
+            entry=entry,
+            municipality=municipality,
+            defaults={"decision": decision, "reason": reason, "decided_by": by, "decided_at": timezone.now()},
+        )
+        record(
+            eoi,
+            Event.Kind.SHORTLIST_DECIDED,
+            by=by,
+            candidate_id=entry.candidate_id,
+            candidate=str(entry.candidate),
+            municipality=municipality.name,
+            decision=decision.value,
+        )
+        if not eoi.shortlist.not_declined().exists():
             run_step(eoi, "reopen_recruitment", by=by, params={"all_declined": True})
     return entry
 
 
+def _same_decision(entry, municipality, decision, reason):
+    """Saving the municipality's decision unchanged records nothing."""
+    return entry.decisions.filter(municipality=municipality, decision=decision, reason=reason).exists()
+
+
 def select_candidate(entry, *, by):
-    """The pick: the entry is selected and the EOI moves to contracting."""
+    """The employer's pick among the candidates every participating municipality accepted: on to contracting."""
+    # The declared permission of start_contracting, asked first, and outside the transaction: the refusal's
+    # entry in the security log must not roll back with it.
+    check_shortlist(by, entry.eoi, "pick")
     with transaction.atomic():
         eoi = _locked(entry.eoi)
         _require_status(eoi, Status.CANDIDATE_SELECTION)
-        if not employer_contact(eoi, by):  # the declared permission of start_contracting, asked first
-            raise PermissionDenied
         entry = ShortlistEntry.objects.select_for_update().select_related("candidate").get(pk=entry.pk, eoi=eoi)
-        if entry.decision != ShortlistEntry.Decision.ACCEPTED:
-            raise StepRefused(_("Only a candidate the municipalities have accepted can be selected."))
+        if not eoi.shortlist.accepted_by_all().filter(pk=entry.pk).exists():
+            raise StepRefused(_("Only a candidate every participating municipality has accepted can be selected."))
         entry.selected = True
         entry.save(update_fields=["selected"])
         candidate = {"candidate": str(entry.candidate), "candidate_id": entry.candidate_id}

@@ -5,6 +5,7 @@ from django.db import transaction
 from applications import services as eoi_services
 from fachkraefte.records import record
 from fachkraefte.workflow import run_step
+from placements import specialist_invitations
 from placements.models import PlacementEvent
 from placements.reports import schedule_reports
 
@@ -18,7 +19,8 @@ def create_placement(placement, places, *, by):
     """Save a new placement for an EOI in contracting and mark the EOI placed, in one transaction.
 
     `placement` is unsaved; the EOI's `place` step is checked like any other, and a refusal
-    (StepRefused) leaves nothing behind.
+    (StepRefused) leaves nothing behind. Without a specialist's account, the selected candidate is
+    invited to set one up.
     """
     with transaction.atomic():
         placement.created_by = by
@@ -27,4 +29,5 @@ def create_placement(placement, places, *, by):
         placement.eoi = eoi_services.transition(placement.eoi, "place", by=by)
         record(placement, PlacementEvent.Kind.CREATED, by=by, to_status=placement.status)
         schedule_reports(placement)
+        specialist_invitations.invite(placement, by=by)  # unless an account was named
     return placement

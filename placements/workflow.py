@@ -70,6 +70,7 @@ class ReportWorkflow(Workflow):
 
     def effects(self, report, step, *, by, previous, entry):
         enqueue_on_commit(render_report_pdf, report.pk)
+        notifications.staff_report_submitted(report)
 
 
 REPORT_WORKFLOW = register(

@@ -1,9 +1,12 @@
 """The access matrix: every named URL (portal and admin) x every persona x GET and POST.
 
 RULES and ADMIN_MODELS are the specification. For each URL they name the objects its parameters point
-at (taken from the `matrix_world` below) and who may use it. Everybody else must be refused: 403, 404,
-405 or a redirect to a login page; never a 200, never a 500. A persona who is allowed is asked a second
-time with every object swapped for someone else's (FOREIGN), and must be refused there.
+at (taken from the `matrix_world` below), who may use it and who may see those objects. Everybody else
+is refused with the one answer `expected_refusal` derives from that: the login page for the anonymous,
+the second factor for the half signed-in, the admin's login for whoever is not staff on an admin URL,
+405 for the wrong method, 403 for those who may see the objects but not do this, 404 for those who may
+not see them (so an outsider never learns that an object exists). A persona who is allowed is asked a
+second time with every object swapped for someone else's (FOREIGN), and must get 404 there.
 
 A URL in the URLconf without an entry here fails the test: add one with the personas who may use it.
 """
@@ -34,6 +37,7 @@ from fachkraefte.models import AuditEntry, OutboundEmail
 from partnerships.models import GrantRecord, JoinRequest, MunicipalityMembership, Role
 from placements.models import Candidate, OwnNetworkEvent, ShortlistEntry
 from placements.reports import schedule_reports
+from placements.specialist_invitations import token_for
 from tests.factories import (
     GermanMunicipalityFactory,
     MembershipFactory,
@@ -53,9 +57,13 @@ NOBODY = frozenset()
 STAFF = frozenset({"staff"})
 EOI_MEMBERS = frozenset({"german_contact", "partner_contact", "viewer"})
 EOI_WRITERS = frozenset({"german_contact", "partner_contact"})
+EOI_SEERS = EOI_MEMBERS | STAFF
+BERLIN_MEMBERS = frozenset({"german_contact", "viewer"})
 CIM = frozenset({"cim_recruiter", "staff"})
 OWN_SPECIALIST = frozenset({"specialist"})
 PLACEMENT_READERS = EOI_MEMBERS | OWN_SPECIALIST | STAFF
+# The recruiters of the EOI's channel and staff see a shortlist; the municipalities once the selection has begun.
+SHORTLIST_SEERS = CIM | EOI_MEMBERS
 # Staff who gave the password but not yet the code: only the pages that lead to the code are open.
 HALF_SIGNED_IN = "staff_without_second_factor"
 BEFORE_THE_CODE = EVERYBODY | {HALF_SIGNED_IN}
@@ -72,10 +80,8 @@ SHOWN_TO = (
     "outsider",
     "staff",
 )
-# Where a refused request may send the browser; the 2FA pages go here when they exist.
+# The pages a refusal sends the browser to: an allowed request must never land on one of them.
 LOGIN_PAGES = ("login", "admin:login", "partnerships:two_factor_verify", "partnerships:two_factor_setup")
-# The admin sends whoever is not staff from its logout to its index, which sends them to its login.
-REFUSAL_PAGES = (*LOGIN_PAGES, "admin:index")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,11 +94,23 @@ class Rule:
     query: str = ""
     data: object = lambda w: {}  # noqa: E731 - the world -> what a POST sends (empty: the bare permission check)
     post_only: bool = False  # GET answers 405 for everybody signed in
+    get_only: bool = False  # POST answers 405 for everybody signed in
     owned: bool = True  # False: the objects belong to nobody in particular (no FOREIGN pass)
     shown_to: str = ""  # the persona whose GET must render (200) in the page sweeps; default: see SHOWN_TO
+    # Who may see the objects the URL names (or, for a page without objects, whom it refuses with 403 rather
+    # than 404): a refused persona among them gets 403, anybody else 404. Default: whoever may GET or POST.
+    seen_by: frozenset = None
+    # A page that sends everybody it refuses (but the half signed-in) to this URL name, whatever they asked.
+    refused_to: str = ""
+    # A 403 or 404 of the portal is a refusal the security log keeps (False: nothing was refused, there is
+    # nothing to find). The Django admin's own refusals of staff are its business, not logged.
+    logged: bool = True
 
     def render_persona(self):
         return self.shown_to or next((persona for persona in SHOWN_TO if persona in self.get), None)
+
+    def sees(self, persona):
+        return persona in (self.get | self.post if self.seen_by is None else self.seen_by)
 
 
 def page(who, kwargs=lambda w: {}, *, post=None, **options):
@@ -102,7 +120,7 @@ def page(who, kwargs=lambda w: {}, *, post=None, **options):
 
 def read_only(who, kwargs=lambda w: {}, **options):
     """A page or a download that answers GET only (POST: 405)."""
-    return Rule(kwargs, get=frozenset(who), **options)
+    return Rule(kwargs, get=frozenset(who), get_only=True, **options)
 
 
 def view(who, kwargs=lambda w: {}, **options):
@@ -154,6 +172,8 @@ NETWORK_EVENT = key("network_event")
 RULES = {
     # --- accounts ---------------------------------------------------------------------------------------
     "home": PUBLIC,
+    # Programme staff's work queue: everybody else signed in is refused with 403.
+    "work_queue": view(STAFF, owned=False, seen_by=SIGNED_IN),
     "health": read_only(BEFORE_THE_CODE),
     "login": page(BEFORE_THE_CODE),
     "logout": action(BEFORE_THE_CODE),
@@ -166,7 +186,7 @@ RULES = {
     "partnerships:two_factor_verify": page(SIGNED_IN | {HALF_SIGNED_IN}, owned=False, shown_to=HALF_SIGNED_IN),
     "partnerships:two_factor_setup": page(SIGNED_IN, owned=False),
     "partnerships:two_factor_recovery_codes": page(SIGNED_IN, post=RECRUITERS | STAFF, owned=False),
-    "partnerships:two_factor_disable": action(MUNICIPAL | SPECIALISTS, owned=False),
+    "partnerships:two_factor_disable": action(MUNICIPAL | SPECIALISTS, owned=False, seen_by=SIGNED_IN),
     "partnerships:confirm_password": page(SIGNED_IN | {HALF_SIGNED_IN}, owned=False),
     "partnerships:email_change": page(SIGNED_IN, owned=False),
     "partnerships:email_change_confirm": page(BEFORE_THE_CODE, lambda w: {"token": "tampered"}, owned=False),
@@ -192,85 +212,110 @@ RULES = {
     # A municipality's members read its member list; its contacts (and staff) change the others' roles.
     # Someone else's municipality: tests/test_grants.py.
     "partnerships:members": read_only({"german_contact", "viewer"} | STAFF, lambda w: {"pk": berlin().pk}, owned=False),
-    "partnerships:member_role": action({"german_contact"} | STAFF, lambda w: berlin_viewer(), owned=False),
-    # Staff decide join requests in the admin; in the portal only the municipality's contacts do.
-    "partnerships:approve_join_request": action({"german_contact"}, key("join_request")),
-    "partnerships:decline_join_request": action({"german_contact"}, key("join_request")),
-    "partnerships:register_partnership": page({"german_contact", "outsider"}),
+    "partnerships:member_role": action(
+        {"german_contact"} | STAFF, lambda w: berlin_viewer(), owned=False, seen_by=BERLIN_MEMBERS | STAFF
+    ),
+    # Staff decide join requests in the admin; in the portal the municipality's members see them, its contacts decide.
+    "partnerships:approve_join_request": action({"german_contact"}, key("join_request"), seen_by=BERLIN_MEMBERS),
+    "partnerships:decline_join_request": action({"german_contact"}, key("join_request"), seen_by=BERLIN_MEMBERS),
+    # For the contacts and editors of a German municipality: everybody else signed in is refused with 403.
+    "partnerships:register_partnership": page({"german_contact", "outsider"}, seen_by=SIGNED_IN),
     # --- expressions of interest ----------------------------------------------------------------------
     "applications:dashboard": page(SIGNED_IN),
-    "applications:start": page({"german_contact"}, key("eoi", "partnership_pk", "partnership_id")),
-    "applications:detail": view(EOI_MEMBERS | STAFF, EOI),
-    "applications:edit": page({"partner_contact"}, lambda w: {"pk": w["eoi"].pk, "part": "partner"}),
-    "applications:confirm": action(EOI_WRITERS, EOI),
-    "applications:submit": action(EOI_WRITERS, EOI),
-    "applications:withdraw": page(EOI_WRITERS, EOI),
+    # The partnership's members and staff see it; its German contacts and editors start an EOI for it.
+    "applications:start": page(
+        {"german_contact"}, key("eoi", "partnership_pk", "partnership_id"), seen_by=EOI_MEMBERS | STAFF
+    ),
+    "applications:detail": view(EOI_SEERS, EOI),
+    "applications:edit": page({"partner_contact"}, lambda w: {"pk": w["eoi"].pk, "part": "partner"}, seen_by=EOI_SEERS),
+    "applications:confirm": action(EOI_WRITERS, EOI, seen_by=EOI_SEERS),
+    "applications:submit": action(EOI_WRITERS, EOI, seen_by=EOI_SEERS),
+    "applications:withdraw": page(EOI_WRITERS, EOI, seen_by=EOI_SEERS),
     # A municipality's contacts (and staff) invite for it: each contact for their own side.
-    "applications:invite": action(EOI_WRITERS | STAFF, EOI),
+    "applications:invite": action(EOI_WRITERS | STAFF, EOI, seen_by=EOI_SEERS),
     # The world's invitation is Windhoek's: its contact and staff resend or revoke it.
-    "applications:invitation_resend": action({"partner_contact"} | STAFF, eoi_and("invitation", "invitation_pk")),
-    "applications:invitation_revoke": action({"partner_contact"} | STAFF, eoi_and("invitation", "invitation_pk")),
+    "applications:invitation_resend": action(
+        {"partner_contact"} | STAFF, eoi_and("invitation", "invitation_pk"), seen_by=EOI_SEERS
+    ),
+    "applications:invitation_revoke": action(
+        {"partner_contact"} | STAFF, eoi_and("invitation", "invitation_pk"), seen_by=EOI_SEERS
+    ),
     # The token is the key: anybody who holds it may open the invitation; only the invited address accepts it
     # (nobody signed in here has it; anonymously a POST shows the sign-up form again).
     "applications:invitation": page(
         EVERYBODY, lambda w: {"token": invitation_token(w["invitation"])}, post={ANONYMOUS}, owned=False
     ),
-    "applications:attachment_upload": action(EOI_WRITERS, EOI),
+    # The specialist's invitation, once used, leads whoever may see the placement to it (others: 404).
+    "placements:specialist_welcome": view(PLACEMENT_READERS, lambda w: {"token": token_for(w["placement"])}),
+    "applications:attachment_upload": action(EOI_WRITERS, EOI, seen_by=EOI_SEERS),
     "applications:attachment_download": read_only(EOI_MEMBERS | STAFF, eoi_and("attachment", "attachment_pk")),
-    "applications:attachment_delete": action(EOI_WRITERS, eoi_and("attachment", "attachment_pk")),
+    "applications:attachment_delete": action(EOI_WRITERS, eoi_and("attachment", "attachment_pk"), seen_by=EOI_SEERS),
     "applications:pdf_request": action(EOI_MEMBERS | STAFF, EOI),
     "applications:pdf_download": view(EOI_MEMBERS | STAFF, eoi_and("document", "document_pk")),
     "applications:pdf_status": view(EOI_MEMBERS | STAFF, EOI),
     "applications:versions": view(EOI_MEMBERS | STAFF, EOI),
     "applications:terms": view(EOI_MEMBERS | STAFF, EOI),
-    "applications:terms_propose": page(EOI_WRITERS | STAFF, key("dialogue_eoi")),
+    "applications:terms_propose": page(EOI_WRITERS | STAFF, key("dialogue_eoi"), seen_by=EOI_SEERS),
     "applications:terms_agree": action(
-        {"german_contact", "partner_contact", "staff"}, lambda w: {"pk": w["eoi"].pk, "number": w["terms"].number}
+        {"german_contact", "partner_contact", "staff"},
+        lambda w: {"pk": w["eoi"].pk, "number": w["terms"].number},
+        seen_by=EOI_SEERS,
     ),
     "applications:terms_pdf": view(EOI_MEMBERS | STAFF, lambda w: {"pk": w["eoi"].pk, "number": w["terms"].number}),
-    "applications:message_post": action(EOI_WRITERS | STAFF, EOI),
+    "applications:message_post": action(EOI_WRITERS | STAFF, EOI, seen_by=EOI_SEERS),
     "applications:message_attachment": read_only(EOI_MEMBERS | STAFF, eoi_and("message", "message_pk")),
     # --- recruitment, candidates, selection -----------------------------------------------------------
-    "applications:recruitment_list": view(RECRUITERS | STAFF),
+    # The role pages: everybody signed in without the role is refused with 403.
+    "applications:recruitment_list": view(RECRUITERS | STAFF, seen_by=SIGNED_IN),
     "applications:recruitment_detail": view(CIM, key("recruiting_eoi")),
     "applications:vacancy": page(CIM, key("recruiting_eoi")),
-    "placements:candidate_list": read_only(RECRUITERS | STAFF),
-    "placements:candidate_create": page(RECRUITERS | STAFF),
+    "placements:candidate_list": read_only(RECRUITERS | STAFF, seen_by=SIGNED_IN),
+    "placements:candidate_create": page(RECRUITERS | STAFF, seen_by=SIGNED_IN),
     "placements:candidate_detail": read_only(CIM, CANDIDATE),
     "placements:candidate_edit": page(CIM, CANDIDATE),
     "placements:candidate_cv": read_only(CIM, CANDIDATE),
     "placements:candidate_export": read_only(CIM, CANDIDATE),
     "placements:matches": read_only(CIM, RECRUITING),
     "placements:shortlist_add": action(CIM, RECRUITING, data=lambda w: {"candidate": w["candidate"].pk}),
-    "placements:start_selection": action(STAFF, RECRUITING),
+    "placements:start_selection": action(STAFF, RECRUITING, seen_by=CIM),
     # The municipalities see the shortlist once the selection has begun (the recruiters and staff before).
-    "placements:shortlist": read_only(CIM | EOI_MEMBERS, SELECTION),
-    "placements:back_to_recruitment": action(STAFF, SELECTION),
-    "placements:shortlist_decide": action(EOI_WRITERS, SELECTION_ENTRY),
+    "placements:shortlist": read_only(SHORTLIST_SEERS, SELECTION),
+    "placements:back_to_recruitment": action(STAFF, SELECTION, seen_by=SHORTLIST_SEERS),
+    "placements:shortlist_decide": action(EOI_WRITERS, SELECTION_ENTRY, seen_by=SHORTLIST_SEERS),
     # For an integrated expert the employer, the partner municipality, picks.
-    "placements:shortlist_select": action({"partner_contact"}, SELECTION_ENTRY),
-    "placements:shortlist_cv": read_only(CIM | EOI_MEMBERS, SELECTION_ENTRY),
+    "placements:shortlist_select": action({"partner_contact"}, SELECTION_ENTRY, seen_by=SHORTLIST_SEERS),
+    "placements:shortlist_cv": read_only(SHORTLIST_SEERS, SELECTION_ENTRY),
     # --- the specialist's portal ----------------------------------------------------------------------
-    "placements:my_placements": view(SPECIALISTS | STAFF),
+    "placements:my_placements": view(SPECIALISTS | STAFF, seen_by=SIGNED_IN),
     "placements:placement_detail": view(PLACEMENT_READERS, PLACEMENT),
     "placements:activity_list": view(PLACEMENT_READERS, PLACEMENT),
-    "placements:activity_create": page(OWN_SPECIALIST, PLACEMENT),
-    "placements:activity_edit": page(OWN_SPECIALIST, placement_and("activity", "activity_pk")),
+    "placements:activity_create": page(OWN_SPECIALIST, PLACEMENT, seen_by=PLACEMENT_READERS),
+    "placements:activity_edit": page(
+        OWN_SPECIALIST, placement_and("activity", "activity_pk"), seen_by=PLACEMENT_READERS
+    ),
     "placements:report_list": view(PLACEMENT_READERS, PLACEMENT),
     "placements:report_edit": page(PLACEMENT_READERS, placement_and("report", "report_pk"), post=OWN_SPECIALIST),
     "placements:report_pdf": view(PLACEMENT_READERS, placement_and("report", "report_pk")),
-    # Programme events are open to every specialist and to staff; they belong to nobody.
-    "placements:event_list": view(SPECIALISTS | STAFF),
+    # Programme staff mark a submitted report read (it leaves their work queue); its other readers may not.
+    "placements:report_mark_read": action(STAFF, placement_and("report", "report_pk"), seen_by=PLACEMENT_READERS),
+    # Programme events are open to every specialist and to staff (nobody else sees them); they belong to nobody.
+    "placements:event_list": view(SPECIALISTS | STAFF, seen_by=SIGNED_IN),
     "placements:event_detail": view(SPECIALISTS | STAFF, NETWORK_EVENT),
     "placements:event_ics": view(SPECIALISTS | STAFF, NETWORK_EVENT),
-    "placements:event_register": action(SPECIALISTS, NETWORK_EVENT),
-    "placements:event_cancel": action(NOBODY, NETWORK_EVENT),  # nobody in the world is registered
+    "placements:event_register": action(SPECIALISTS, NETWORK_EVENT, seen_by=SPECIALISTS | STAFF),
+    # What is cancelled is one's own registration, and nobody in the world has one: a 404 that refuses nothing.
+    "placements:event_cancel": action(NOBODY, NETWORK_EVENT, logged=False),
+    # A placement's own events are its specialist's; staff read them.
     "placements:own_event_list": view(OWN_SPECIALIST | STAFF, key("placement", "placement_pk")),
-    "placements:own_event_create": page(OWN_SPECIALIST, key("placement", "placement_pk")),
+    "placements:own_event_create": page(
+        OWN_SPECIALIST, key("placement", "placement_pk"), seen_by=OWN_SPECIALIST | STAFF
+    ),
     # --- the admin's own pages and the custom admin views ---------------------------------------------
     "admin:index": page(STAFF),
-    "admin:login": page(NOBODY),  # sends everybody to the portal's login, which asks for the second factor
-    "admin:logout": action(STAFF),
+    # Sends everybody to the portal's login, which asks for the second factor.
+    "admin:login": page(NOBODY, refused_to="login"),
+    # The admin sends whoever is not staff from its logout to its index (which sends them to its login).
+    "admin:logout": action(STAFF, refused_to="admin:index"),
     "admin:password_change": page(STAFF),
     "admin:password_change_done": read_only(STAFF),
     "admin:jsi18n": read_only(STAFF),
@@ -284,8 +329,9 @@ RULES = {
     ),
     "admin:app_list": page(STAFF, lambda w: {"app_label": "applications"}),
     "admin:auth_user_password_change": page(STAFF, key("german_contact", "id")),
-    "admin:otp_totp_totpdevice_config": page(NOBODY, key("totp_device")),
-    "admin:otp_totp_totpdevice_qrcode": page(NOBODY, key("totp_device")),
+    # Staff may not see a device's key: the admin refuses them (403).
+    "admin:otp_totp_totpdevice_config": page(NOBODY, key("totp_device"), seen_by=STAFF),
+    "admin:otp_totp_totpdevice_qrcode": page(NOBODY, key("totp_device"), seen_by=STAFF),
     "admin:applications_expressionofinterest_transition": page(
         STAFF, lambda w: {"pk": w["eoi"].pk, "name": "start_review"}
     ),
@@ -365,12 +411,13 @@ def admin_rule(model_key, kind):
     may = ADMIN_MODELS[model_key]
     staff_if = lambda *needed: STAFF if may & set(needed) else NOBODY  # noqa: E731
     obj = lambda w: {"object_id": w["admin_objects"][model_key].pk}  # noqa: E731
+    # Staff see every model's pages; the admin refuses them what their permissions do not cover (403).
     return {
-        "changelist": Rule(get=staff_if("view", "change"), post=staff_if("view", "change")),
-        "add": Rule(get=staff_if("add"), post=staff_if("add")),
-        "change": Rule(obj, get=staff_if("view", "change"), post=staff_if("change")),
-        "history": Rule(obj, get=staff_if("view", "change"), post=staff_if("view", "change")),
-        "delete": Rule(obj, get=staff_if("delete"), post=staff_if("delete")),
+        "changelist": Rule(get=staff_if("view", "change"), post=staff_if("view", "change"), seen_by=STAFF),
+        "add": Rule(get=staff_if("add"), post=staff_if("add"), seen_by=STAFF),
+        "change": Rule(obj, get=staff_if("view", "change"), post=staff_if("change"), seen_by=STAFF),
+        "history": Rule(obj, get=staff_if("view", "change"), post=staff_if("view", "change"), seen_by=STAFF),
+        "delete": Rule(obj, get=staff_if("delete"), post=staff_if("delete"), seen_by=STAFF),
     }[kind]
 
 
@@ -532,14 +579,23 @@ def url_of(name, rule, world):
     return reverse(name, kwargs=rule.kwargs(world)) + rule.query
 
 
+def refusals_logged():
+    return AuditEntry.objects.filter(kind=AuditEntry.Kind.ACCESS_REFUSED).count()
+
+
 def ask(client, method, url, data=None):
-    """One request that leaves no trace: the database rolls back, the cookies come back as they were."""
+    """One request that leaves no trace: the database rolls back, the cookies come back as they were.
+
+    The response says how many refusals the request wrote to the security log (`refusals_logged`).
+    """
     cookies = copy.deepcopy(client.cookies)
     try:
         with transaction.atomic():
+            before = refusals_logged()
             response = getattr(client, method)(url, data if method == "post" else None)
             if response.streaming:  # reading it to the end closes it, as a WSGI server would
                 b"".join(response.streaming_content)
+            response.refusals_logged = refusals_logged() - before
             transaction.set_rollback(True)
     except Exception:  # a 500: the test client re-raises what the view raised
         return None, traceback.format_exc(limit=-8)
@@ -555,30 +611,52 @@ def redirects_to(response, names):
     return any(path == reverse(name) for name in names)
 
 
-def is_login_redirect(response):
-    return redirects_to(response, LOGIN_PAGES)
-
-
-def refused(response):
-    return response.status_code in (403, 404, 405) or redirects_to(response, REFUSAL_PAGES)
-
-
 def allowed(response):
-    return 200 <= response.status_code < 400 and not is_login_redirect(response)
+    return 200 <= response.status_code < 400 and not redirects_to(response, LOGIN_PAGES)
 
 
-def check(client, persona, name, rule, method, url, expect_allowed, failures, note="", data=None):
+def expected_refusal(persona, name, rule, method, foreign=False):
+    """The one answer a refused request gets: (status, the URL name a redirect leads to, or None)."""
+    audience = rule.get | rule.post
+    if persona == HALF_SIGNED_IN and HALF_SIGNED_IN not in audience:
+        return 302, "partnerships:two_factor_verify"
+    if rule.refused_to and persona not in audience:
+        return 302, rule.refused_to
+    if name.startswith("admin:") and persona != "staff":
+        return 302, "admin:login"
+    if persona == ANONYMOUS and ANONYMOUS not in audience:
+        return 302, "login"
+    if (method == "get" and rule.post_only) or (method == "post" and rule.get_only):
+        return 405, None
+    if not foreign and rule.sees(persona):
+        return 403, None
+    return 404, None
+
+
+def answer(response):
+    where = urlsplit(response["Location"]).path if response.status_code in (301, 302) else None
+    return response.status_code, where
+
+
+def check(client, persona, name, rule, method, url, foreign, failures, data=None):
     response, error = ask(client, method, url, data)
+    note = " (someone else's)" if foreign else ""
     if error:
         failures.append(f"{method.upper()} {name} {url} as {persona}{note}: 500\n{error}")
         return
-    if rule.post_only and method == "get" and persona in rule.post and response.status_code != 405:
-        failures.append(f"GET {name} as {persona}: {response.status_code}, expected 405 (POST only)")
-    elif expect_allowed and not allowed(response):
-        failures.append(f"{method.upper()} {name} as {persona}{note}: {response.status_code}, expected to be allowed")
-    elif not expect_allowed and not refused(response):
-        where = f" -> {response['Location']}" if response.status_code in (301, 302) else ""
-        failures.append(f"{method.upper()} {name} as {persona}{note}: {response.status_code}{where}, expected refusal")
+    may = persona in getattr(rule, method) and not foreign
+    if may and rule.post_only and method == "get":
+        may = False  # everybody who may POST gets 405 for a GET
+    if may:
+        if not allowed(response):
+            failures.append(f"{method.upper()} {name} as {persona}{note}: {answer(response)}, expected to be allowed")
+        return
+    status, page = expected_refusal(persona, name, rule, method, foreign)
+    expected = (status, reverse(page) if page else None)
+    if answer(response) != expected:
+        failures.append(f"{method.upper()} {name} as {persona}{note}: {answer(response)}, expected {expected}")
+    elif status in (403, 404) and rule.logged and not name.startswith("admin:") and not response.refusals_logged:
+        failures.append(f"{method.upper()} {name} as {persona}{note}: {status} without an entry in the security log")
 
 
 def someone_elses(world):
@@ -596,14 +674,12 @@ def run_matrix(client, persona, world):
             failures.append(f"{name}: {error}")
             continue
         for method in ("get", "post"):
-            may = persona in getattr(rule, method)
-            check(client, persona, name, rule, method, url, may, failures, data=rule.data(world))
+            check(client, persona, name, rule, method, url, False, failures, data=rule.data(world))
             asked += 1
-            if may and rule.owned and persona != "staff":
+            if persona in getattr(rule, method) and rule.owned and persona != "staff":
                 other_url = url_of(name, rule, foreign)
                 if other_url != url:
-                    note, data = " (someone else's)", rule.data(foreign)
-                    check(client, persona, name, rule, method, other_url, False, failures, note, data)
+                    check(client, persona, name, rule, method, other_url, True, failures, rule.data(foreign))
                     asked += 1
     return failures, asked
 
@@ -622,3 +698,51 @@ def test_access_matrix(client, matrix_personas, matrix_world, persona):
 def test_matrix_size():
     size = len(ALL_RULES) * len(PERSONAS) * 2
     print(f"access matrix: {len(ALL_RULES)} URLs x {len(PERSONAS)} personas x 2 methods = {size}")
+
+
+# --- every refusal reaches the security log ------------------------------------------------------------------
+def partnership_of_eoi(w):
+    return w["eoi"].partnership
+
+
+# (URL name, persona, method, the refusal the matrix expects, the world's object the entry names; None: a page)
+REFUSALS = [
+    ("applications:detail", "outsider", "get", 404, lambda w: w["eoi"]),
+    ("applications:confirm", "viewer", "post", 403, lambda w: w["eoi"]),
+    ("applications:start", "staff", "get", 403, partnership_of_eoi),
+    ("applications:start", "outsider", "get", 404, partnership_of_eoi),
+    ("applications:recruitment_detail", "giz_recruiter", "get", 404, lambda w: w["recruiting_eoi"]),
+    ("applications:recruitment_list", "german_contact", "get", 403, None),
+    ("placements:candidate_detail", "giz_recruiter", "get", 404, lambda w: w["candidate"]),
+    ("placements:placement_detail", "outsider", "get", 404, lambda w: w["placement"]),
+    ("placements:activity_create", "german_contact", "post", 403, lambda w: w["placement"]),
+    ("placements:shortlist_decide", "viewer", "post", 403, lambda w: w["selection_eoi"]),
+    ("placements:event_detail", "outsider", "get", 404, lambda w: w["network_event"]),
+    ("placements:event_register", "staff", "post", 403, lambda w: w["network_event"]),
+    ("placements:my_placements", "outsider", "get", 403, None),
+    ("partnerships:members", "outsider", "get", 404, lambda w: berlin()),
+    ("partnerships:member_role", "viewer", "post", 403, lambda w: berlin()),
+    ("partnerships:approve_join_request", "viewer", "post", 403, lambda w: w["join_request"]),
+    ("partnerships:approve_join_request", "outsider", "post", 404, lambda w: w["join_request"]),
+    ("partnerships:register_partnership", "partner_contact", "get", 403, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "persona", "method", "status", "obj"),
+    REFUSALS,
+    ids=[f"{name}-{persona}-{status}" for name, persona, _method, status, _obj in REFUSALS],
+)
+def test_a_refusal_is_logged(client, matrix_personas, matrix_world, name, persona, method, status, obj):
+    """A 403 and a 404 for an object that exists each leave one entry naming the user, the address and the object."""
+    rule, user = ALL_RULES[name], matrix_personas[persona]
+    assert expected_refusal(persona, name, rule, method) == (status, None)  # what the matrix demands, too
+    client.force_login(user)
+    url = url_of(name, rule, matrix_world)
+    response = getattr(client, method)(url, rule.data(matrix_world) if method == "post" else None)
+    assert response.status_code == status
+    entry = AuditEntry.objects.get(kind=AuditEntry.Kind.ACCESS_REFUSED, user=user)
+    assert entry.path == urlsplit(url).path
+    named = obj(matrix_world) if obj else None
+    expected = (named._meta.label_lower, str(named.pk)) if named else ("", "")
+    assert (entry.object_type, entry.object_id) == expected

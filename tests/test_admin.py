@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import Group
@@ -348,3 +350,39 @@ def test_staff_cannot_change_or_remove_their_own_membership_in_the_admin(client,
     assert client.post(delete, {"post": "yes"}).status_code == 403
     own.refresh_from_db()
     assert own.role == "viewer"
+
+
+# Issue 13.6: the admin speaks the reader's language: roles by their names, the select widget's help in German.
+
+
+def test_the_user_list_filters_by_role_named_as_people_read_it(client, staff, german_contact):
+    client.force_login(staff)  # in German
+    url = reverse("admin:partnerships_user_changelist")
+    html = client.get(url).content.decode()
+    assert ">Programmteam (SKEW)</a>" in html and ">programme_staff<" not in html
+    assert list(client.get(url, {"role": Role.PROGRAMME_STAFF}).context["cl"].result_list) == [staff]
+
+
+def test_roles_show_by_their_names_read_only_and_in_the_superusers_widget(client, staff, superuser, german_contact):
+    client.force_login(staff)
+    read_only = client.get(reverse("admin:partnerships_user_change", args=[staff.pk])).content.decode()
+    assert "Programmteam (SKEW)" in read_only and "programme_staff" not in read_only
+    client.force_login(superuser)
+    page = client.get(reverse("admin:partnerships_user_change", args=[german_contact.pk]))
+    choices = {str(label) for _, label in page.context["adminform"].form.fields["groups"].choices}
+    assert "Programmteam (SKEW)" in choices and "programme_staff" not in choices
+    groups = client.get(reverse("admin:auth_group_changelist")).content.decode()
+    assert "Programmteam (SKEW)" in groups
+
+
+def test_the_german_admin_explains_the_select_widget_in_german(client, staff):
+    """Django's German catalogue lacks the widget's newer strings; the portal's djangojs catalogue supplies them."""
+    client.force_login(staff)
+    catalog = client.get(reverse("admin:jsi18n")).content.decode()
+
+    def entry(msgid, msgstr):
+        return json.dumps({msgid: msgstr})[1:-1]  # as the catalogue writes it, "ä" as "\u00e4"
+
+    assert entry("Choose all %s", "Alle %s auswählen") in catalog
+    assert entry("Remove all %s", "Alle %s entfernen") in catalog
+    assert entry("Choose all", "Alle auswählen") in catalog  # Django's own strings are still there

@@ -273,7 +273,10 @@ def test_anonymising_in_the_admin_removes_the_cv_from_the_storage(client, staff,
 
 
 def test_anonymising_keeps_the_shortlist_record(staff, eoi, candidate_with_cv):
-    entry = ShortlistEntry.objects.create(eoi=eoi, candidate=candidate_with_cv, added_by=staff, reason="Fits well")
+    entry = ShortlistEntry.objects.create(eoi=eoi, candidate=candidate_with_cv, added_by=staff)
+    municipality = eoi.participants.first().municipality
+    decision = entry.decisions.create(municipality=municipality, decision="accepted", reason="Fits well")
     anonymise(candidate_with_cv, by=staff)
     entry.refresh_from_db()
-    assert entry.candidate_id == candidate_with_cv.pk and entry.reason == ""
+    decision.refresh_from_db()
+    assert entry.candidate_id == candidate_with_cv.pk and decision.reason == ""

@@ -25,7 +25,7 @@ from placements.candidates import (
     save_candidate,
     set_due_deadlines,
 )
-from placements.models import Candidate, ShortlistEntry, add_months
+from placements.models import Candidate, ShortlistDecision, ShortlistEntry, add_months
 from placements.tasks import anonymise_expired_candidates
 from tests.workflow import in_status, make_placement, pick_the_candidate
 
@@ -158,12 +158,16 @@ def test_anonymise_removes_the_personal_data_and_the_cv(cim_recruiter):
 
 def test_anonymise_clears_the_municipalities_reasons_about_the_person(recruiting_eoi, cim_recruiter):
     candidate = new_candidate(by=cim_recruiter, applied_for=recruiting_eoi)
-    entry = ShortlistEntry.objects.create(
-        eoi=recruiting_eoi, candidate=candidate, added_by=cim_recruiter, reason=f"{NAME} speaks no Oshiwambo"
+    entry = ShortlistEntry.objects.create(eoi=recruiting_eoi, candidate=candidate, added_by=cim_recruiter)
+    municipality = recruiting_eoi.participants.first().municipality
+    decision = ShortlistDecision.objects.create(
+        entry=entry, municipality=municipality, decision="declined", reason=f"{NAME} speaks no Oshiwambo"
     )
     anonymise(candidate, by=cim_recruiter)
-    entry.refresh_from_db()
-    assert entry.reason == ""
+    decision.refresh_from_db()
+    # The decline stands; its reason is gone, and the row says it was erased (the database asks a decline for one).
+    assert (decision.decision, decision.reason) == ("declined", "")
+    assert decision.reason_erased_at == Candidate.objects.get(pk=candidate.pk).anonymised_at
 
 
 def test_anonymise_takes_the_name_out_of_the_eoi_timeline(recruiting_eoi, cim_recruiter, staff):

@@ -197,8 +197,9 @@ def test_ics_parses_with_the_times_in_the_events_zone(client, staff, specialist)
 
 
 def test_ics_refuses_others(client, outsider, event):
+    """Whoever may not see the events does not learn that this one exists."""
     client.force_login(outsider)
-    assert client.get(reverse("placements:event_ics", args=[event.pk])).status_code == 403
+    assert client.get(reverse("placements:event_ics", args=[event.pk])).status_code == 404
 
 
 # Reminders
@@ -242,11 +243,15 @@ def test_reminder_is_in_the_beat_schedule(settings):
 # Portal pages
 
 
-@pytest.mark.parametrize(("persona", "status"), [("specialist", 200), ("staff", 200), ("outsider", 403)])
-def test_event_pages_by_persona(request, client, event, persona, status):
+@pytest.mark.parametrize(
+    ("persona", "list_status", "detail_status"),
+    [("specialist", 200, 200), ("staff", 200, 200), ("outsider", 403, 404)],
+)
+def test_event_pages_by_persona(request, client, event, persona, list_status, detail_status):
+    """The list is a role page (403 without the role); an event is an object its outsiders do not see (404)."""
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(reverse("placements:event_list")).status_code == status
-    assert client.get(reverse("placements:event_detail", args=[event.pk])).status_code == status
+    assert client.get(reverse("placements:event_list")).status_code == list_status
+    assert client.get(reverse("placements:event_detail", args=[event.pk])).status_code == detail_status
 
 
 def test_event_list_shows_free_places_and_own_state(client, staff, specialist):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from applications import services
@@ -21,6 +21,13 @@ from placements.admin_events import NetworkEventForm
 from placements.models import Candidate, NetworkEvent, Placement, Report, ShortlistEntry
 
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The rules' messages are asserted in the source language, read while it is active."""
+    with translation.override("en"):
+        yield
 
 
 def refused(constraint):

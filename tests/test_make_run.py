@@ -4,7 +4,8 @@ user logs in through the form with the printed password and a code from the prin
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.subprocess_env import STRONG_SECRET, run_manage, run_python
+from tests.production_env import COMPLETE
+from tests.subprocess_env import run_manage, run_python
 
 SCRIPT = """
 import base64, io, re
@@ -74,13 +75,7 @@ def test_migrate_and_seed_twice_on_fresh_sqlite_then_pages_render(tmp_path):
 
 def test_seed_demo_refuses_to_run_in_production(tmp_path):
     database = tmp_path / "production.sqlite3"
-    result = run_manage(
-        "seed_demo",
-        DATABASE_URL=f"sqlite:///{database}",
-        DJANGO_ENV="production",
-        SECRET_KEY=STRONG_SECRET,
-        ALLOWED_HOSTS="portal.example.org",
-    )
+    result = run_manage("seed_demo", **{**COMPLETE, "DATABASE_URL": f"sqlite:///{database}"})
     assert result.returncode != 0
     assert "refused in production" in result.stderr
     assert "demo-Fachkraft-2026" not in result.stdout

@@ -17,7 +17,8 @@ from applications.models import (
     TermsOfReference,
     Vacancy,
 )
-from applications.recruitment import channel_for, publish_vacancy, recruitable_eois
+from applications.permissions import channel_for, recruitable_eois
+from applications.recruitment import publish_vacancy
 from partnerships.models import Role, Side
 from tests.eoi_content import fill
 from tests.factories import UserFactory

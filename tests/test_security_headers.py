@@ -27,7 +27,8 @@ from partnerships.models import GrantRecord, JoinRequest
 from placements.models import OwnNetworkEvent, Placement
 from tests import test_url_guard as guard
 from tests.factories import UserFactory
-from tests.subprocess_env import STRONG_SECRET, run_python
+from tests.production_env import COMPLETE
+from tests.subprocess_env import run_python
 
 NONCE = re.compile(r"^'nonce-[A-Za-z0-9+/=]{16,}'$")
 UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:", "data:", "blob:")
@@ -344,7 +345,7 @@ def test_production_sends_hsts_of_a_year_with_subdomains_and_the_policy():
         "r = Client().get('/accounts/logout/', secure=True);"  # a 405 with every header, no template, no database
         "print(r.status_code); print(r['Strict-Transport-Security']); print(r['Content-Security-Policy'])"
     )
-    env = {"DJANGO_ENV": "production", "SECRET_KEY": STRONG_SECRET, "ALLOWED_HOSTS": "testserver"}
+    env = {**COMPLETE, "ALLOWED_HOSTS": "testserver"}
     result = run_python(code, **env)
     assert result.returncode == 0, result.stderr
     status, hsts, csp = result.stdout.splitlines()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from applications import services
 from applications.models import Event, Status
-from placements.models import Candidate, Placement, PlacementStatus, ShortlistEntry
+from placements.models import Candidate, Placement, PlacementStatus, ShortlistDecision, ShortlistEntry
 from tests.workflow import in_status
 
 CV = b"%PDF-1.4 a CV"
@@ -70,6 +70,17 @@ def selecting(recruiting, eligible, staff):
     return eoi, entry
 
 
+def accepted_by_all(entry):
+    """Every participating municipality accepts the entry (as its contacts would in the portal)."""
+    for participant in entry.eoi.participants.all():
+        ShortlistDecision.objects.create(entry=entry, municipality=participant.municipality, decision="accepted")
+
+
+def decision_data(entry, municipality, decision, reason=""):
+    prefix = f"entry-{entry.pk}"
+    return {f"{prefix}-municipality": municipality.pk, f"{prefix}-decision": decision, f"{prefix}-reason": reason}
+
+
 def url(name, obj):
     return reverse(f"placements:{name}", args=[obj.pk])
 
@@ -126,7 +137,8 @@ def test_recruiter_shortlists_an_eligible_candidate(client, cim_recruiter, recru
     response = client.post(url("shortlist_add", recruiting), {"candidate": eligible.pk})
     assert response.status_code == 302
     entry = ShortlistEntry.objects.get(eoi=recruiting)
-    assert (entry.candidate, entry.added_by, entry.decision) == (eligible, cim_recruiter, "pending")
+    assert (entry.candidate, entry.added_by) == (eligible, cim_recruiter)
+    assert not entry.decisions.exists()
 
 
 def test_a_recruiter_neither_sees_nor_shortlists_the_other_channels_candidates(
@@ -222,33 +234,39 @@ def test_cv_download_for_those_who_see_the_shortlist(client, german_contact, sel
     assert "Greta-CV.pdf" in response["Content-Disposition"]
 
 
-def test_contact_accepts_a_candidate(client, german_contact, selecting):
+def test_contact_accepts_a_candidate(client, german_contact, german_municipality, selecting):
     eoi, entry = selecting
     client.force_login(german_contact)
-    response = client.post(url("shortlist_decide", entry), {f"entry-{entry.pk}-decision": "accepted"})
+    response = client.post(url("shortlist_decide", entry), decision_data(entry, german_municipality, "accepted"))
     assert response.status_code == 302
-    entry.refresh_from_db()
-    assert (entry.decision, entry.decided_by) == ("accepted", german_contact)
+    decision = entry.decisions.get()
+    assert (decision.municipality, decision.decision, decision.decided_by) == (
+        german_municipality,
+        "accepted",
+        german_contact,
+    )
 
 
-def test_declining_needs_a_reason_and_keeps_the_input(client, german_contact, selecting, eligible, staff):
+def test_declining_needs_a_reason_and_keeps_the_input(client, german_contact, german_municipality, selecting):
     eoi, entry = selecting
     client.force_login(english(german_contact))
-    prefix = f"entry-{entry.pk}"
-    response = client.post(url("shortlist_decide", entry), {f"{prefix}-decision": "declined", f"{prefix}-reason": " "})
+    data = decision_data(entry, german_municipality, "declined", " ")
+    response = client.post(url("shortlist_decide", entry), data)
     assert response.status_code == 200
     assert "Please say why you decline this candidate." in response.content.decode()
-    entry.refresh_from_db()
-    assert entry.decision == "pending"
+    [party] = [party for party in response.context["rows"][0]["parties"] if party["form"]]
+    assert party["form"].is_bound and party["form"]["decision"].value() == "declined"
+    assert not entry.decisions.exists()
 
 
-def test_all_declined_returns_the_eoi_to_recruitment(client, german_contact, partner_contact, selecting, staff):
+def test_all_declined_returns_the_eoi_to_recruitment(
+    client, german_contact, german_municipality, partner_contact, selecting, staff
+):
     eoi, greta = selecting
     other = ShortlistEntry.objects.create(eoi=eoi, candidate=make_candidate("Ida"), added_by=staff)
     client.force_login(german_contact)
     for entry in (greta, other):
-        prefix = f"entry-{entry.pk}"
-        data = {f"{prefix}-decision": "declined", f"{prefix}-reason": "Not enough field experience"}
+        data = decision_data(entry, german_municipality, "declined", "Not enough field experience")
         assert client.post(url("shortlist_decide", entry), data).status_code == 302
         eoi.refresh_from_db()
         assert eoi.status == (Status.CANDIDATE_SELECTION if entry is greta else Status.RECRUITMENT)
@@ -259,8 +277,7 @@ def test_all_declined_returns_the_eoi_to_recruitment(client, german_contact, par
 
 def test_integrated_only_the_partner_municipality_picks(client, german_contact, partner_contact, selecting):
     eoi, entry = selecting
-    entry.decision = ShortlistEntry.Decision.ACCEPTED
-    entry.save()
+    accepted_by_all(entry)
     client.force_login(german_contact)
     assert 'id="employer-picks"' in client.get(url("shortlist", eoi)).content.decode()
     assert client.post(url("shortlist_select", entry)).status_code == 403
@@ -281,8 +298,7 @@ def test_local_any_contact_picks(client, german_contact, local_recruiting, staff
     namibian = make_candidate("Ndapewa", nationalities=["NA"])
     [entry] = shortlist(local_recruiting, namibian, by=staff)
     eoi = services.transition(local_recruiting, "start_candidate_selection", by=staff)
-    entry.decision = ShortlistEntry.Decision.ACCEPTED
-    entry.save()
+    accepted_by_all(entry)
     client.force_login(german_contact)
     assert client.post(url("shortlist_select", entry)).status_code == 302
     eoi.refresh_from_db()
@@ -365,8 +381,7 @@ def test_anonymous_is_sent_to_login(client, selecting):
 @pytest.fixture
 def contracting(selecting, partner_contact):
     eoi, entry = selecting
-    entry.decision = ShortlistEntry.Decision.ACCEPTED
-    entry.save()
+    accepted_by_all(entry)
     from placements.selection import select_candidate
 
     select_candidate(entry, by=partner_contact)
@@ -453,7 +468,11 @@ def test_the_add_form_offers_only_eois_in_contracting(admin_client, recruiting):
 
 def test_shortlist_admin_is_read_only(admin_client, selecting):
     _eoi, entry = selecting
-    response = admin_client.get(reverse("admin:placements_shortlistentry_changelist"), {"decision": "pending"})
+    accepted_by_all(entry)
+    changelist = reverse("admin:placements_shortlistentry_changelist")
+    response = admin_client.get(changelist, {"decisions__decision": "accepted"})
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [entry]
+    page = admin_client.get(reverse("admin:placements_shortlistentry_change", args=[entry.pk])).content.decode()
+    assert "Windhoek" in page and "Berlin" in page  # each municipality's decision, read-only
     assert admin_client.get(reverse("admin:placements_shortlistentry_add")).status_code == 403

@@ -280,6 +280,7 @@ def test_contracting_needs_a_selected_candidate(selecting, partner_contact, sett
 def test_the_pick_runs_the_declared_step_and_records_the_candidate(selecting, german_contact, partner_contact):
     eoi, entry = selecting
     selection.decide(entry, "accepted", "", by=german_contact)
+    selection.decide(entry, "accepted", "", by=partner_contact)
     selection.select_candidate(entry, by=partner_contact)
     event = ExpressionOfInterest.objects.get(pk=eoi.pk).events.filter(kind=Event.Kind.STATUS_CHANGED).first()
     assert (event.to_status, event.actor, event.params["step"]) == (

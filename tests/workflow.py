@@ -71,6 +71,7 @@ def pick_the_candidate(eoi, german_contact, partner_contact):
     """Both municipalities accept the shortlisted candidate; the partner (the employer) picks them."""
     entry = eoi.shortlist.get()
     selection.decide(entry, "accepted", "", by=german_contact)
+    selection.decide(entry, "accepted", "", by=partner_contact)
     selection.select_candidate(entry, by=partner_contact)
     return ExpressionOfInterest.objects.get(pk=eoi.pk)
 

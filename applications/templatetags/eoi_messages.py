@@ -13,6 +13,6 @@ def message_thread(context, eoi, access):
     the input as it was sent and why it was refused.
     """
     request = context["request"]
-    may_post = messaging.may_post(request.user, access)
+    may_post = access.can_post_message
     form = (getattr(request, "message_form", None) or messaging.MessageForm()) if may_post else None
     return {"items": list(messaging.thread(eoi)), "form": form, "may_post": may_post}

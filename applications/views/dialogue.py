@@ -5,8 +5,8 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,14 +14,9 @@ from django.views.decorators.http import require_POST
 from applications import dialogue
 from applications.dialogue_forms import TermsForm
 from applications.models import Status, TermsOfReference
-from applications.permissions import get_eoi_for_user
+from applications.permissions import get_eoi_for_user, get_terms_for_user
 from fachkraefte.downloads import private_download
 from fachkraefte.pdf import render_pdf
-from partnerships.roles import is_programme_staff
-
-
-def may_propose(access, user):
-    return access.eoi.status == Status.NEEDS_DIALOGUE and (access.can_write or is_programme_staff(user))
 
 
 @login_required
@@ -34,22 +29,20 @@ def terms(request, pk):
         "access": access,
         "versions": [(v, dialogue.rows(v), dialogue.parties(eoi, v), v.is_agreed()) for v in versions],
         "newest": newest,
-        "may_propose": may_propose(access, request.user),
+        "may_propose": eoi.status == Status.NEEDS_DIALOGUE and access.can_propose_terms,
         "compare": dialogue.compare(versions[1], newest) if len(versions) > 1 else [],
     }
     if newest is not None and eoi.status == Status.NEEDS_DIALOGUE:
         agreed = {a.municipality_id for a in newest.agreements.all()}
         context["agree_for"] = [m for m in access.contact_of if m.pk not in agreed]
         context["agree_for_names"] = ", ".join(m.name for m in context["agree_for"])
-        context["agree_as_staff"] = is_programme_staff(request.user) and None not in agreed
+        context["agree_as_staff"] = access.is_staff and None not in agreed
     return render(request, "applications/terms.html", context)
 
 
 @login_required
 def propose_terms(request, pk):
-    eoi, access = get_eoi_for_user(request.user, pk)
-    if not (access.can_write or is_programme_staff(request.user)):
-        raise PermissionDenied
+    eoi, _access = get_eoi_for_user(request.user, pk, write="propose_terms")
     if eoi.status != Status.NEEDS_DIALOGUE:
         messages.error(request, dialogue.not_in_dialogue_message(eoi))
         return redirect("applications:terms", pk)
@@ -74,13 +67,9 @@ def propose_terms(request, pk):
 @login_required
 @require_POST
 def agree_terms(request, pk, number):
-    eoi, access = get_eoi_for_user(request.user, pk)
-    version = get_object_or_404(eoi.terms, number=number)
-    as_staff = is_programme_staff(request.user)
-    if not (access.contact_of or as_staff):
-        raise PermissionDenied
+    eoi, access, version = get_terms_for_user(request.user, pk, number, write=True)
     try:
-        made = dialogue.agree_terms(version, access.contact_of, by=request.user, as_staff=as_staff)
+        made = dialogue.agree_terms(version, access.contact_of, by=request.user, as_staff=access.is_staff)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -95,10 +84,7 @@ def agree_terms(request, pk, number):
 
 @login_required
 def terms_pdf(request, pk, number):
-    eoi, _access = get_eoi_for_user(request.user, pk)
-    version = get_object_or_404(
-        eoi.terms.select_related("created_by").prefetch_related("agreements__agreed_by"), number=number
-    )
+    eoi, _access, version = get_terms_for_user(request.user, pk, number)
     language = request.GET.get("language", "")
     if language not in dict(settings.LANGUAGES):
         language = request.LANGUAGE_CODE

@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.documents import request_document
-from applications.models import Document
-from applications.permissions import get_eoi_for_user
-from fachkraefte import audit
+from applications.permissions import get_document_for_user, get_eoi_for_user
 from fachkraefte.downloads import private_download
 
 
@@ -30,8 +28,7 @@ def request_pdf(request, pk):
 
 @login_required
 def download(request, pk, document_pk):
-    eoi, _access = get_eoi_for_user(request.user, pk)
-    document = audit.get_visible_or_404(eoi.documents.all(), pk=document_pk, state=Document.State.READY)
+    eoi, document = get_document_for_user(request.user, pk, document_pk)
     if not document.file:
         raise Http404
     filename = f"interessensbekundung-{eoi.pk}-{document.language}.pdf"

@@ -2,22 +2,21 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import invitations, progress, services
+from applications import permissions, progress, services
 from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
 from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Event, Part, Status
-from applications.permissions import get_eoi_for_user, visible_eois
+from applications.permissions import get_eoi_for_user
 from applications.uploads import AttachmentForm
-from fachkraefte import audit
-from fachkraefte.workflow import StepRefused, may_take, refusal_message
-from partnerships.models import MembershipRole, MunicipalityMembership, Partnership
+from fachkraefte.workflow import StepRefused, refusal_message
+from partnerships.models import MembershipRole, MunicipalityMembership
 
 DASHBOARD_PAGE_SIZE = 25
 STAFF_ONLY_EVENTS = [Event.Kind.EXPORTED]
@@ -26,33 +25,19 @@ STAFF_ONLY_EVENTS = [Event.Kind.EXPORTED]
 @login_required
 def dashboard(request):
     eois = (
-        visible_eois(request.user)
+        permissions.eois_visible_to(request.user)
         .with_participants()
         .prefetch_related(Prefetch("confirmations", queryset=Confirmation.objects.standing()))
     )
     page = Paginator(eois, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(eoi, *progress.whose_turn(eoi)) for eoi in page]
-    editable = request.user.memberships.filter(role__in=[MembershipRole.CONTACT, MembershipRole.EDITOR])
-    partnerships = (
-        Partnership.objects.confirmed()
-        .filter(participants__municipality__in=editable.filter(municipality__country="DE").values("municipality"))
-        .distinct()
-        .with_municipalities()
-    )
+    partnerships = permissions.partnerships_to_start(request.user).with_municipalities()
     return render(request, "applications/dashboard.html", {"rows": rows, "page": page, "partnerships": partnerships})
 
 
 @login_required
 def start(request, partnership_pk):
-    partnership = get_object_or_404(
-        Partnership.objects.confirmed().filter(participants__municipality__memberships__user=request.user).distinct(),
-        pk=partnership_pk,
-    )
-    german_roles = request.user.memberships.filter(
-        municipality__participations__partnership=partnership, municipality__country="DE"
-    ).values_list("role", flat=True)
-    if not {MembershipRole.CONTACT, MembershipRole.EDITOR} & set(german_roles):
-        raise PermissionDenied
+    partnership = permissions.get_partnership_to_start(request.user, partnership_pk)
     form = StartForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,8 +106,8 @@ def municipalities_without_contact(eoi):
 
 
 def invitation_context(request, eoi, access):
-    """Who may invite for which municipality is the invitations policy's; the page shows what follows from it."""
-    may_invite_for = list(invitations.municipalities_to_invite_for(request.user, eoi)) if eoi.is_editable else []
+    """Who may invite for which municipality is the policy's (applications.permissions); the page shows what follows."""
+    may_invite_for = list(permissions.municipalities_to_invite_for(request.user, eoi)) if eoi.is_editable else []
     form = None
     if may_invite_for:
         form = getattr(request, "invitation_form", None) or InvitationForm(
@@ -142,8 +127,7 @@ def edit(request, pk, part):
         raise Http404
     eoi, access = get_eoi_for_user(request.user, pk, write=True)
     part = Part(part)
-    if not access.can_edit_part(part):
-        raise PermissionDenied
+    access.check_part(part)
     form_class = PART_FORMS[part]
     form = form_class(request.POST or None, instance=eoi)
     conflict = None
@@ -196,9 +180,7 @@ def conflict_values(current, form, part):
 @login_required
 @require_POST
 def confirm(request, pk):
-    eoi, access = get_eoi_for_user(request.user, pk, write=True)
-    if not access.can_confirm:
-        raise PermissionDenied
+    eoi, access = get_eoi_for_user(request.user, pk, write="confirm")
     try:
         services.confirm(eoi, access.contact_of, by=request.user)
     except ValidationError as error:
@@ -223,9 +205,7 @@ def submit(request, pk):
 
 @login_required
 def withdraw(request, pk):
-    eoi, _access = get_eoi_for_user(request.user, pk, write=True)
-    if not may_take(eoi, "withdraw", request.user):
-        raise audit.refuse(eoi, "step withdraw")
+    eoi, _access = get_eoi_for_user(request.user, pk, write="withdraw")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

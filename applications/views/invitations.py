@@ -4,19 +4,18 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import invitations
+from applications import invitations, permissions
 from applications.forms import InvitationForm
 from applications.models import Invitation
 from applications.notifications import INVITATION_SALT
-from applications.permissions import get_eoi_for_user
+from applications.permissions import get_eoi_for_user, get_invitation_for_user
 from applications.views import eoi as eoi_views
-from fachkraefte import audit
 from partnerships.models import User
 
 
@@ -30,16 +29,14 @@ class InviteeSignupForm(BaseUserCreationForm):
 
 def invitation_form(user, eoi, data=None):
     return InvitationForm(
-        data, eoi=eoi, municipalities=invitations.municipalities_to_invite_for(user, eoi), prefix="invite"
+        data, eoi=eoi, municipalities=permissions.municipalities_to_invite_for(user, eoi), prefix="invite"
     )
 
 
 @login_required
 @require_POST
 def invite(request, pk):
-    eoi, _access = get_eoi_for_user(request.user, pk)
-    if not eoi.is_editable or not invitations.municipalities_to_invite_for(request.user, eoi).exists():
-        raise audit.refuse(eoi, "may not invite")
+    eoi, _access = get_eoi_for_user(request.user, pk, write="invite")
     form = invitation_form(request.user, eoi, request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -51,18 +48,10 @@ def invite(request, pk):
     return eoi_views.detail(request, pk)
 
 
-def _invitation_of(request, pk, invitation_pk):
-    """The invitation, if the user may invite for its municipality: 404 for outsiders, 403 (logged) for others."""
-    eoi, _access = get_eoi_for_user(request.user, pk)
-    invitation = get_object_or_404(eoi.invitations.select_related("municipality"), pk=invitation_pk)
-    invitations.check_may_invite(request.user, eoi, invitation.municipality)
-    return invitation
-
-
 @login_required
 @require_POST
 def resend(request, pk, invitation_pk):
-    invitation = _invitation_of(request, pk, invitation_pk)
+    invitation = get_invitation_for_user(request.user, pk, invitation_pk)
     if not invitation.is_open:
         messages.error(request, _("This invitation has been used or revoked."))
     else:
@@ -74,7 +63,7 @@ def resend(request, pk, invitation_pk):
 @login_required
 @require_POST
 def revoke(request, pk, invitation_pk):
-    invitation = _invitation_of(request, pk, invitation_pk)
+    invitation = get_invitation_for_user(request.user, pk, invitation_pk)
     if invitation.is_open:
         invitations.revoke_invitation(invitation, by=request.user)
         messages.success(request, _("The invitation has been revoked; its link no longer works."))
@@ -107,7 +96,7 @@ def accept(request, token):
         request.LANGUAGE_CODE = invitation.language
     form = None
     if request.user.is_authenticated:
-        if not invitations.is_addressed_to(invitation, request.user):
+        if not permissions.is_addressed_to(invitation, request.user):
             return _wrong_account(request, invitation)
         if request.method == "POST":
             return _accept_and_go(request, invitation, request.user)
@@ -133,8 +122,10 @@ def _wrong_account(request, invitation):
     """
     status = 200
     if request.method == "POST":
-        audit.refuse(invitation, "invitation for another address")
-        status = 403
+        try:
+            permissions.check_addressed_to(invitation, request.user)
+        except PermissionDenied:  # logged by the policy; the page says what to do
+            status = 403
     return render(request, "applications/invitation_wrong_account.html", {"invitation": invitation}, status=status)
 
 

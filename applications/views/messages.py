@@ -2,27 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications import messaging
-from applications.permissions import get_eoi_for_user
+from applications.permissions import get_eoi_for_user, get_message_attachment_for_user
 from applications.views import eoi as eoi_views
-from fachkraefte import audit
 from fachkraefte.downloads import private_download
-from partnerships.roles import is_programme_staff
 
 
 @login_required
 @require_POST
 def post_message(request, pk):
-    eoi, access = get_eoi_for_user(request.user, pk)
-    if not messaging.may_post(request.user, access):
-        raise PermissionDenied
+    eoi, _access = get_eoi_for_user(request.user, pk, write="post_message")
     form = messaging.MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -42,9 +37,5 @@ def post_message(request, pk):
 @login_required
 @require_GET
 def message_attachment(request, pk, message_pk):
-    eoi, _access = get_eoi_for_user(request.user, pk)
-    message = audit.get_visible_or_404(eoi.messages.exclude(attachment=""), pk=message_pk)
-    if message.internal and not is_programme_staff(request.user):
-        audit.log(audit.Kind.ACCESS_REFUSED, request, obj=message, detail="internal message")
-        raise Http404
+    message = get_message_attachment_for_user(request.user, pk, message_pk)
     return private_download(request, message, message.attachment, message.attachment_name)

@@ -3,7 +3,7 @@
 Decision: recruiters get portal pages, not the Django admin. The admin would need is_staff and
 per-object filtering of every admin page (changelists, change forms, inlines, history, lookups);
 a small portal area whose every page goes through one access helper
-(`applications.recruitment.get_recruitable_eoi`) is easier to prove isolated. Recruiters see the
+(`applications.permissions.get_recruitable_eoi`) is easier to prove isolated. Recruiters see the
 agreed terms of reference and the vacancy, never the EOI's internal notes, messages, attachments
 or the applicants' contact details.
 """
@@ -17,14 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.recruitment import (
-    get_recruitable_eoi,
-    partner_countries,
-    publish_vacancy,
-    recruitable_eois,
-    require_recruiter,
-    vacancy_of,
-)
+from applications.permissions import check_recruiter, get_recruitable_eoi, recruitable_eois
+from applications.recruitment import partner_countries, publish_vacancy, vacancy_of
 from applications.templatetags.eoi import languages_display
 
 
@@ -39,7 +33,7 @@ class VacancyForm(forms.Form):
 
 @login_required
 def recruitment_list(request):
-    require_recruiter(request.user)
+    check_recruiter(request.user)
     eois = recruitable_eois(request.user).with_participants().select_related("vacancy").order_by("status_changed_at")
     now = timezone.now()
     rows = [

@@ -27,7 +27,7 @@ from django_countries import countries
 
 from applications.language_rows import LanguageRowsMixin
 from applications.models import ExpressionOfInterest
-from applications.recruitment import recruitable_eois
+from applications.permissions import check_recruiter, recruitable_eois
 from applications.vocabulary import Theme, WorkingLanguage
 from fachkraefte import audit
 from fachkraefte.downloads import private_download
@@ -36,7 +36,7 @@ from partnerships.models import Side, SpecialistModel
 from placements import eligibility
 from placements.candidates import cv_member_name, export_data, record_consent, save_candidate
 from placements.models import Candidate
-from placements.permissions import candidates_visible_to, get_candidate_for_user, require_candidate_access
+from placements.permissions import candidates_visible_to, get_candidate_for_user
 
 PAGE_SIZE = 50
 CONTENT_TYPE_OF_SUFFIX = {suffix: t.content_type for t in ALLOWED_TYPES for suffix in (t.suffix, *t.suffixes)}
@@ -168,7 +168,7 @@ def _search(candidates, query):
 @login_required
 @require_GET
 def candidate_list(request):
-    require_candidate_access(request.user)
+    check_recruiter(request.user)
     query = request.GET.get("q", "")
     candidates = _search(candidates_visible_to(request.user), query).select_related("applied_for__partnership")
     candidates = candidates.order_by("anonymised_at", "name", "pk")
@@ -178,7 +178,7 @@ def candidate_list(request):
 
 @login_required
 def candidate_create(request):
-    require_candidate_access(request.user)
+    check_recruiter(request.user)
     form = CandidateForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         candidate = form.save(by=request.user)

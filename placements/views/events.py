@@ -1,7 +1,7 @@
 """Network events for specialists: the list, registering and cancelling, the .ics file; and own events.
 
 Programme events are open to specialists (to register) and programme staff (to read). A placement's
-own events belong to its specialist; staff may read them; anyone else gets 404.
+own events belong to its specialist; staff may read them; anyone else gets 404 (placements.permissions).
 """
 
 from django import forms
@@ -9,29 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fachkraefte import audit
-from partnerships.models import Role
-from partnerships.roles import has_role, is_programme_staff
 from placements import events
 from placements.models import NetworkEvent, OwnNetworkEvent, Placement
-
-
-def get_placement_for_own_events(user, placement_pk, *, write=False):
-    """The placement whose own events `user` may see: its specialist, or staff (read only)."""
-    placement = get_object_or_404(Placement.objects.select_related("candidate", "eoi__partnership"), pk=placement_pk)
-    if user.is_authenticated and placement.specialist_id == user.pk:
-        return placement
-    if is_programme_staff(user):
-        if write:
-            raise audit.refuse(placement, "read only")
-        return placement
-    audit.log(audit.Kind.ACCESS_REFUSED, obj=placement, detail="not the placement's specialist")
-    raise Http404
+from placements.permissions import (
+    check_event_pages,
+    get_network_event_for_user,
+    get_placement_for_user,
+    is_own_specialist,
+    is_specialist,
+)
 
 
 class OwnNetworkEventForm(forms.ModelForm):
@@ -65,7 +56,7 @@ class OwnNetworkEventForm(forms.ModelForm):
 
 @login_required
 def event_list(request):
-    events.require_event_access(request.user)
+    check_event_pages(request.user)
     rows = [
         {
             "event": event,
@@ -80,15 +71,14 @@ def event_list(request):
 
 @login_required
 def event_detail(request, pk):
-    events.require_event_access(request.user)
-    event = get_object_or_404(events.with_counts(NetworkEvent.objects.all()), pk=pk)
+    event = get_network_event_for_user(request.user, pk, events=events.with_counts(NetworkEvent.objects.all()))
     mine = events.live_registration(event, request.user)
     context = {
         "event": event,
         "free": max(event.capacity - event.registered_count, 0),
         "mine": mine,
         "position": events.waitlist_position(mine),
-        "may_register": has_role(request.user, Role.SPECIALIST),
+        "may_register": is_specialist(request.user),
     }
     return render(request, "placements/events_detail.html", context)
 
@@ -96,7 +86,7 @@ def event_detail(request, pk):
 @login_required
 @require_POST
 def event_register(request, pk):
-    event = get_object_or_404(NetworkEvent, pk=pk)
+    event = get_network_event_for_user(request.user, pk, write=True)
     try:
         registration = events.register(event, request.user)
     except ValidationError as refusal:
@@ -112,10 +102,9 @@ def event_register(request, pk):
 @login_required
 @require_POST
 def event_cancel(request, pk):
-    events.require_event_access(request.user)
-    event = get_object_or_404(NetworkEvent, pk=pk)
+    event = get_network_event_for_user(request.user, pk)
     registration = events.live_registration(event, request.user)
-    if registration is None:
+    if registration is None:  # no refusal: there is no registration of one's own to cancel
         raise Http404
     events.cancel(registration, by=request.user)
     messages.success(request, _("Your registration has been cancelled."))
@@ -124,8 +113,7 @@ def event_cancel(request, pk):
 
 @login_required
 def event_ics(request, pk):
-    events.require_event_access(request.user)
-    event = get_object_or_404(NetworkEvent, pk=pk)
+    event = get_network_event_for_user(request.user, pk)
     response = HttpResponse(events.calendar_bytes(event), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="network-event-{event.pk}.ics"'
     return response
@@ -133,18 +121,18 @@ def event_ics(request, pk):
 
 @login_required
 def own_event_list(request, placement_pk):
-    placement = get_placement_for_own_events(request.user, placement_pk)
+    placement = get_placement_for_user(request.user, placement_pk, own_events=True)
     context = {
         "placement": placement,
         "own_events": placement.own_events.all(),
-        "may_add": placement.specialist_id == request.user.pk,
+        "may_add": is_own_specialist(request.user, placement),
     }
     return render(request, "placements/events_own_list.html", context)
 
 
 @login_required
 def own_event_create(request, placement_pk):
-    placement = get_placement_for_own_events(request.user, placement_pk, write=True)
+    placement = get_placement_for_user(request.user, placement_pk, write=True, own_events=True)
     form = OwnNetworkEventForm(request.POST or None, instance=OwnNetworkEvent(placement=placement))
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -4,48 +4,31 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.db.models.functions import TruncQuarter
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from applications.vocabulary import Sdg, Theme
-from fachkraefte import audit
 from fachkraefte.downloads import private_download
 from fachkraefte.workflow import StepRefused, refusal_message
-from partnerships.models import Role
-from partnerships.roles import has_role, is_programme_staff
 from placements import reports
 from placements.models import Activity, Placement, Principle, Report
+from placements.permissions import (
+    check_specialist_pages,
+    get_activity_for_user,
+    get_placement_for_user,
+    get_report_for_user,
+    get_report_to_mark_read,
+    is_own_specialist,
+)
 
 RECORDS_SHOWN = 50
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-# --- access: the one place that decides who sees and writes a placement's log and reports ----------
-def visible_placements(user):
-    """Staff see every placement; the specialist their own; members of the EOI's municipalities theirs."""
-    placements = Placement.objects.select_related("eoi__partnership", "specialist")
-    if is_programme_staff(user):
-        return placements
-    mine = Q(specialist=user) | Q(eoi__participants__municipality__memberships__user=user)
-    return placements.filter(pk__in=Placement.objects.filter(mine).values("pk"))
-
-
-def get_placement_for_user(user, pk, *, write=False):
-    """The placement: 404 for outsiders (another placement's specialist too), 403 for readers who write; logged."""
-    placement = audit.get_visible_or_404(visible_placements(user), pk=pk)
-    if write and placement.specialist_id != user.pk:
-        raise audit.refuse(placement, "read only")
-    return placement
-
-
-def is_own_specialist(user, placement):
-    return placement.specialist_id == user.pk
 
 
 # --- forms -------------------------------------------------------------------------------------------
@@ -138,8 +121,7 @@ class ActivityFilter(django_filters.FilterSet):
 @login_required
 def my_placements(request):
     user = request.user
-    if not (has_role(user, Role.SPECIALIST) or is_programme_staff(user) or user.placements.exists()):
-        raise PermissionDenied
+    check_specialist_pages(user)
     placements = Placement.objects.of_specialist(user).select_related("eoi__partnership")
     return render(request, "placements/portal_my_placements.html", {"placements": placements})
 
@@ -168,10 +150,12 @@ def quarterly_totals(activities):
         .annotate(**reports.totals_expressions())
         .order_by("quarter")
     )
-    return [
-        {**reports.with_participants(row), "label": f"{row['quarter'].year} Q{(row['quarter'].month - 1) // 3 + 1}"}
-        for row in rows
-    ]
+    return [{**reports.with_participants(row), "label": quarter_label(row["quarter"])} for row in rows]
+
+
+def quarter_label(day):
+    """A calendar quarter as the reader's language writes it: "Q3 2026", "T3 2026"."""
+    return _("Q%(quarter)s %(year)s") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
 
 
 def labels(choices, values):
@@ -205,8 +189,7 @@ def activity_create(request, pk):
 
 @login_required
 def activity_edit(request, pk, activity_pk):
-    placement = get_placement_for_user(request.user, pk, write=True)
-    activity = get_object_or_404(placement.activities, pk=activity_pk)
+    placement, activity = get_activity_for_user(request.user, pk, activity_pk)
     return _activity_form(request, placement, activity)
 
 
@@ -236,8 +219,7 @@ def report_list(request, pk):
 @login_required
 def report_edit(request, pk, report_pk):
     """The specialist writes and submits; everybody else who may see the placement reads."""
-    placement = get_placement_for_user(request.user, pk, write=request.method == "POST")
-    report = get_object_or_404(placement.reports, pk=report_pk)
+    placement, report = get_report_for_user(request.user, pk, report_pk, write=request.method == "POST")
     editable = is_own_specialist(request.user, placement) and report.state == Report.State.DUE
     if request.method == "POST" and not editable:
         messages.error(request, _("This report can no longer be changed."))
@@ -270,9 +252,18 @@ def report_edit(request, pk, report_pk):
 
 @login_required
 def report_pdf(request, pk, report_pk):
-    placement = get_placement_for_user(request.user, pk)
-    report = audit.get_visible_or_404(placement.reports.all(), pk=report_pk, state=Report.State.SUBMITTED)
+    placement, report = get_report_for_user(request.user, pk, report_pk, submitted=True)
     if not report.pdf:
         raise Http404(_("The PDF is being prepared. Please try again in a minute."))
     filename = f"report-{placement.pk}-{report.period_start.isoformat()}-{report.kind}.pdf"
     return private_download(request, report, report.pdf, filename, "application/pdf")
+
+
+@login_required
+@require_POST
+def report_mark_read(request, pk, report_pk):
+    """Programme staff have read the submitted report: it leaves their work queue."""
+    placement, report = get_report_to_mark_read(request.user, pk, report_pk)
+    reports.mark_read(report, by=request.user)
+    messages.success(request, _("The report is marked read; it has left the work queue."))
+    return redirect("placements:report_edit", placement.pk, report.pk)

@@ -1,15 +1,15 @@
 """Matching, the shortlist and the municipalities' choice of a candidate.
 
-Who may do what is decided in `placements.selection` (one access helper per object type); these
+Who may do what is decided in `placements.permissions` (one access helper per object type); these
 views look up, bind, call the service and redirect.
 """
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,24 +18,35 @@ from django_countries import countries
 
 from applications import services
 from applications.models import Status
-from applications.recruitment import get_recruitable_eoi
+from applications.permissions import get_recruitable_eoi
 from applications.templatetags.eoi import languages_display
 from applications.vocabulary import Theme
 from fachkraefte.downloads import private_download
 from fachkraefte.workflow import StepRefused, refusal_message
+from partnerships.models import Municipality
 from placements import matching, selection
-from placements.models import RUNNING, PlacementStatus, ShortlistEntry
-from placements.permissions import candidates_visible_to
+from placements.models import RUNNING, PlacementStatus, ShortlistDecision
+from placements.permissions import (
+    ShortlistAccess,
+    candidates_visible_to,
+    get_candidate_for_user,
+    get_shortlist_entry_for_user,
+    get_shortlist_eoi_for_user,
+)
 
 MATCHES_SHOWN = 50
 
 
 class DecisionForm(forms.Form):
+    """One municipality's decision on one candidate; the user's other municipalities each have their own form."""
+
+    # Any participating municipality: the service refuses (403, logged) one the user is no contact of.
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=gettext_lazy("Your decision"),
         choices=[
-            (ShortlistEntry.Decision.ACCEPTED, gettext_lazy("Accept")),
-            (ShortlistEntry.Decision.DECLINED, gettext_lazy("Decline")),
+            (ShortlistDecision.Decision.ACCEPTED, gettext_lazy("Accept")),
+            (ShortlistDecision.Decision.DECLINED, gettext_lazy("Decline")),
         ],
         widget=forms.RadioSelect,
     )
@@ -46,9 +57,13 @@ class DecisionForm(forms.Form):
         help_text=gettext_lazy("Needed when you decline."),
     )
 
+    def __init__(self, *args, eoi, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(eoi_participations__eoi=eoi)
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == ShortlistEntry.Decision.DECLINED and not cleaned.get("reason", "").strip():
+        if cleaned.get("decision") == ShortlistDecision.Decision.DECLINED and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Please say why you decline this candidate."))
         return cleaned
 
@@ -82,7 +97,7 @@ def matches(request, eoi_pk):
     terms = eoi.agreed_terms()
     day = selection.reference_day(terms)
     ranked = matching.rank(candidate_pool(request.user), terms or {}, on=timezone.localdate(), themes=eoi.themes)
-    shortlist = list(eoi.shortlist.select_related("candidate"))
+    shortlist = list(eoi.shortlist.with_standing().select_related("candidate"))
     shortlisted = {entry.candidate_id for entry in shortlist}
     eligible, ineligible = selection.by_eligibility(ranked, eoi, day)
 
@@ -102,7 +117,7 @@ def matches(request, eoi_pk):
         "ineligible_total": len(ineligible),
         "shortlist": shortlist,
         "shortlisted": shortlisted,
-        "is_staff": selection.ShortlistAccess(request.user, eoi).is_staff,
+        "is_staff": ShortlistAccess(request.user, eoi).is_staff,
         "may_start": selection.open_selection_allowed(eoi),
     }
     return render(request, "placements/selection_matches.html", context)
@@ -115,7 +130,9 @@ def shortlist_add(request, eoi_pk):
     candidate_pk = request.POST.get("candidate", "")
     if not candidate_pk.isdigit():  # a tampered form: no such candidate, not a server error
         raise Http404
-    candidate = get_object_or_404(candidate_pool(request.user), pk=candidate_pk)
+    candidate = get_candidate_for_user(request.user, candidate_pk, write=True)
+    if not candidate_pool(request.user).filter(pk=candidate.pk).exists():  # placed elsewhere: not to be had
+        raise Http404
     try:
         selection.add_to_shortlist(eoi, candidate, by=request.user)
     except ValidationError as refusal:
@@ -135,9 +152,7 @@ def shortlist_add(request, eoi_pk):
 @require_POST
 def start_selection(request, eoi_pk):
     """Staff only: the transition is declared staff-only, and recruiters hand the shortlist over."""
-    eoi = get_recruitable_eoi(request.user, eoi_pk)
-    if not selection.ShortlistAccess(request.user, eoi).is_staff:
-        raise PermissionDenied
+    eoi = get_recruitable_eoi(request.user, eoi_pk, step="start_candidate_selection")
     if not selection.open_selection_allowed(eoi):
         messages.error(request, _("Shortlist at least one candidate first."))
         return redirect("placements:matches", eoi.pk)
@@ -153,13 +168,44 @@ def start_selection(request, eoi_pk):
 # --- the shortlist (municipalities from the selection on, staff, the EOI's recruiter) ----------
 
 
-def _entry_form(entry, data=None):
-    return DecisionForm(data, prefix=f"entry-{entry.pk}", initial={"decision": entry.decision, "reason": entry.reason})
+def _decision_form(entry, municipality_pk, data=None, initial=None):
+    """The entry's forms share the field names; their ids tell the municipalities' forms apart."""
+    return DecisionForm(
+        data, eoi=entry.eoi, prefix=f"entry-{entry.pk}", auto_id=f"id_m{municipality_pk}_%s", initial=initial
+    )
+
+
+def _parties(entry, participants, access, deciding, bound):
+    """Every participating municipality's decision on the entry; a form for each one the user decides for.
+
+    Each form is preset with that municipality's own decision only.
+    """
+    decisions = {decision.municipality_id: decision for decision in entry.decisions.all()}
+    mine = {municipality.pk for municipality in access.decides_for} if deciding else set()
+    posted = bound.data.get(bound.add_prefix("municipality")) if bound and bound.prefix == f"entry-{entry.pk}" else None
+    parties = []
+    for participant in participants:
+        municipality, decision, form = participant.municipality, decisions.get(participant.municipality_id), None
+        if municipality.pk in mine and posted == str(municipality.pk):
+            form = bound
+        elif municipality.pk in mine:
+            initial = {"municipality": municipality.pk}
+            if decision:
+                initial.update(decision=decision.decision, reason=decision.reason)
+            form = _decision_form(entry, municipality.pk, initial=initial)
+        parties.append({"municipality": municipality, "side": participant.side, "decision": decision, "form": form})
+    return parties
 
 
 def _render_shortlist(request, eoi, access, *, bound=None, comment_form=None, status=200):
-    entries = list(eoi.shortlist.select_related("candidate", "decided_by"))
-    deciding = eoi.status == Status.CANDIDATE_SELECTION and access.can_decide
+    entries = list(
+        eoi.shortlist.with_standing()
+        .select_related("candidate")
+        .prefetch_related("decisions__decided_by", "decisions__municipality")
+    )
+    participants = list(eoi.participants.all())
+    in_selection = eoi.status == Status.CANDIDATE_SELECTION
+    deciding = in_selection and access.can_decide
     rows = [
         {
             "entry": entry,
@@ -167,9 +213,7 @@ def _render_shortlist(request, eoi, access, *, bound=None, comment_form=None, st
             "nationalities": country_names(entry.candidate.nationalities),
             "languages": languages_display(entry.candidate.languages or []),
             "expertise": [Theme(t).label for t in entry.candidate.expertise or [] if t in Theme.values],
-            "form": (bound if bound is not None and bound.prefix == f"entry-{entry.pk}" else _entry_form(entry))
-            if deciding
-            else None,
+            "parties": _parties(entry, participants, access, deciding, bound),
         }
         for entry in entries
     ]
@@ -177,8 +221,8 @@ def _render_shortlist(request, eoi, access, *, bound=None, comment_form=None, st
         "eoi": eoi,
         "access": access,
         "rows": rows,
-        "in_selection": eoi.status == Status.CANDIDATE_SELECTION,
-        "can_pick": eoi.status == Status.CANDIDATE_SELECTION and access.can_pick,
+        "in_selection": in_selection,
+        "can_pick": in_selection and access.can_pick,
         "integrated": eoi.specialist_model == "integrated",
         "comment_form": comment_form or (CommentForm() if access.is_staff else None),
     }
@@ -188,21 +232,24 @@ def _render_shortlist(request, eoi, access, *, bound=None, comment_form=None, st
 @login_required
 @require_GET
 def shortlist(request, eoi_pk):
-    eoi, access = selection.get_shortlist_eoi(request.user, eoi_pk)
+    eoi, access = get_shortlist_eoi_for_user(request.user, eoi_pk)
     return _render_shortlist(request, eoi, access)
 
 
 @login_required
 @require_POST
 def shortlist_decide(request, entry_pk):
-    entry, access = selection.get_shortlist_entry(request.user, entry_pk)
-    if not access.can_decide:
-        raise PermissionDenied
-    form = DecisionForm(request.POST, prefix=f"entry-{entry.pk}")
+    entry, access = get_shortlist_entry_for_user(request.user, entry_pk, write="decide")
+    posted = request.POST.get(f"entry-{entry.pk}-municipality", "")
+    form = _decision_form(entry, posted if posted.isdigit() else "", request.POST)
     if not form.is_valid():
+        if "municipality" in form.errors:  # a tampered form, or none: no form on the page to show the errors in
+            messages.error(request, _("Please say for which municipality you decide."))
+            return redirect("placements:shortlist", entry.eoi.pk)
         return _render_shortlist(request, entry.eoi, access, bound=form)
+    data = form.cleaned_data
     try:
-        selection.decide(entry, form.cleaned_data["decision"], form.cleaned_data["reason"], by=request.user)
+        selection.decide(entry, data["decision"], data["reason"], by=request.user, municipality=data["municipality"])
     except StepRefused as refusal:
         messages.error(request, refusal_message(refusal))
     else:
@@ -213,9 +260,7 @@ def shortlist_decide(request, entry_pk):
 @login_required
 @require_POST
 def shortlist_select(request, entry_pk):
-    entry, access = selection.get_shortlist_entry(request.user, entry_pk)
-    if not access.can_pick:
-        raise PermissionDenied
+    entry, _access = get_shortlist_entry_for_user(request.user, entry_pk, write="pick")
     try:
         selection.select_candidate(entry, by=request.user)
     except StepRefused as refusal:
@@ -230,7 +275,7 @@ def shortlist_select(request, entry_pk):
 @login_required
 @require_GET
 def shortlist_cv(request, entry_pk):
-    entry, _access = selection.get_shortlist_entry(request.user, entry_pk)
+    entry, _access = get_shortlist_entry_for_user(request.user, entry_pk)
     candidate = entry.candidate
     if not candidate.cv:
         raise Http404
@@ -240,9 +285,7 @@ def shortlist_cv(request, entry_pk):
 @login_required
 @require_POST
 def back_to_recruitment(request, eoi_pk):
-    eoi, access = selection.get_shortlist_eoi(request.user, eoi_pk)
-    if not access.is_staff:
-        raise PermissionDenied
+    eoi, access = get_shortlist_eoi_for_user(request.user, eoi_pk, write="reopen_recruitment")
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _render_shortlist(request, eoi, access, comment_form=form)

@@ -41,7 +41,16 @@ def confirm_admin_step(page, portal, placement, step, **fields):
 
 
 def test_shortlist_pick_place_log_and_network(
-    portal, browser, eoi, staff, german_contact, partner_contact, specialist, screenshot
+    portal,
+    browser,
+    eoi,
+    staff,
+    german_contact,
+    partner_contact,
+    german_municipality,
+    partner_municipality,
+    specialist,
+    screenshot,
 ):
     eoi = in_status(
         eoi, Status.RECRUITMENT, staff=staff, german_contact=german_contact, partner_contact=partner_contact
@@ -72,17 +81,47 @@ def test_shortlist_pick_place_log_and_network(
     eoi.refresh_from_db()
     assert eoi.status == Status.CANDIDATE_SELECTION
 
-    # The partner municipality, as the employer, accepts and picks one.
+    # Each municipality decides for itself; the partner municipality, as the employer, picks.
+    shortlist = f"{portal}/placements/selection/eoi/{eoi.pk}/shortlist/"
+    entry, declined = eoi.shortlist.get(candidate=first), eoi.shortlist.get(candidate=second)
     partner_page = browser.new_context(locale="fr-FR").new_page()
     log_in(partner_page, portal, partner_contact.email)
-    partner_page.goto(f"{portal}/placements/selection/eoi/{eoi.pk}/shortlist/")
-    entry = eoi.shortlist.get(candidate=first)
+    partner_page.goto(shortlist)
     card = partner_page.locator(f"#entry-{entry.pk}")
     expect(card).not_to_contain_text(first.email)  # contact data stay hidden
     card.locator(f"input[name='entry-{entry.pk}-decision'][value=accepted]").check()
-    card.locator("button[type=submit]").click()
+    partner_page.click(f"#decide-{entry.pk}-{partner_municipality.pk} button[type=submit]")
     screenshot(partner_page, "partner-accepted")
+    expect(partner_page.locator(f"#select-{entry.pk}")).to_have_count(0)  # Berlin has not accepted yet
+
+    german_page = browser.new_context(locale="de-DE").new_page()
+    log_in(german_page, portal, german_contact.email)
+    german_page.goto(shortlist)
+    card = german_page.locator(f"#entry-{entry.pk}")
+    expect(card.locator(f"#decision-{entry.pk}-{partner_municipality.pk}")).to_contain_text(partner_contact.name)
+    accept = card.locator(f"input[name='entry-{entry.pk}-decision'][value=accepted]")
+    expect(accept).not_to_be_checked()  # Berlin's form holds Berlin's decision only: none yet
+    accept.check()
+    german_page.click(f"#decide-{entry.pk}-{german_municipality.pk} button[type=submit]")
+    card = german_page.locator(f"#entry-{declined.pk}")
+    card.locator(f"input[name='entry-{declined.pk}-decision'][value=declined]").check()
+    card.locator(f"textarea[name='entry-{declined.pk}-reason']").fill("Zu wenig Berufserfahrung")
+    german_page.click(f"#decide-{declined.pk}-{german_municipality.pk} button[type=submit]")
+    expect(german_page.locator(f"#decision-{declined.pk}-{german_municipality.pk}")).to_contain_text(
+        "Zu wenig Berufserfahrung"
+    )
+    expect(german_page.locator("#employer-picks")).to_be_visible()
+    screenshot(german_page, "german-side-decided")
+
+    partner_page.goto(shortlist)
+    row = partner_page.locator(f"#decision-{entry.pk}-{german_municipality.pk}")
+    expect(row).to_contain_text(german_contact.name)
+    expect(partner_page.locator(f"#decision-{declined.pk}-{partner_municipality.pk}")).not_to_contain_text(
+        "Zu wenig Berufserfahrung"
+    )
+    screenshot(partner_page, "partner-sees-both-decisions")
     partner_page.click(f"#select-{entry.pk}")
+    expect(partner_page.locator(f"#select-{entry.pk}")).to_have_count(0)
     eoi.refresh_from_db()
     assert eoi.status == Status.CONTRACTING
 
@@ -132,4 +171,4 @@ def test_shortlist_pick_place_log_and_network(
     confirm_admin_step(staff_page, portal, placement, "complete")
     placement.refresh_from_db()
     assert placement.status == PlacementStatus.COMPLETED
-    assert second.shortlistings.get().decision == "pending"
+    assert list(declined.decisions.values_list("municipality", "decision")) == [(german_municipality.pk, "declined")]

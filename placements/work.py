@@ -1,0 +1,128 @@
+"""What waits for programme staff in the placements app (see fachkraefte.work): shortlists to hand over to the
+municipalities, selections that need their placement, placements whose start has come, reports not yet read.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import ExpressionOfInterest, Status
+from applications.work import is_overdue
+from fachkraefte import work
+from placements.models import Placement, PlacementStatus, Report, ShortlistEntry
+
+SHORTLISTS = "shortlist_to_hand_over"
+SELECTIONS = "selection_made"
+TO_BEGIN = "placement_to_begin"
+REPORTS = "report_submitted"
+
+SHORTLISTS_LABEL = _("Shortlists to hand over")
+SELECTIONS_LABEL = _("Selections made: create the placement")
+TO_BEGIN_LABEL = _("Placements to begin")
+REPORTS_LABEL = _("Reports submitted")
+
+
+# --- recruitment and selection -----------------------------------------------------------------------
+def open_shortlist(eoi_ref="pk"):
+    return ShortlistEntry.objects.filter(eoi=OuterRef(eoi_ref)).not_declined()
+
+
+def shortlists_to_hand_over():
+    """EOIs in recruitment with a shortlisted candidate nobody declined; since the first was shortlisted."""
+    first = open_shortlist().order_by("added_at").values("added_at")[:1]
+    eois = ExpressionOfInterest.objects.filter(status=Status.RECRUITMENT).filter(Exists(open_shortlist()))
+    return eois.annotate(since=Subquery(first))
+
+
+def shortlist_items(eois):
+    now = timezone.now()
+    for eoi in eois.select_related("partnership"):
+        yield work.WorkItem(
+            kind=SHORTLISTS,
+            label=str(SHORTLISTS_LABEL),
+            title=str(eoi),
+            since=eoi.since,
+            url=reverse("placements:matches", args=[eoi.pk]),
+            overdue=is_overdue(eoi, now),
+        )
+
+
+def selections_made():
+    """EOIs in contracting (the employer picked a candidate) that have no placement yet."""
+    picked = ShortlistEntry.objects.filter(eoi=OuterRef("pk"), selected=True).values("candidate__name")[:1]
+    eois = ExpressionOfInterest.objects.filter(status=Status.CONTRACTING, placement__isnull=True)
+    return eois.annotate(candidate_name=Subquery(picked))
+
+
+def selection_items(eois):
+    now = timezone.now()
+    for eoi in eois.select_related("partnership"):
+        yield work.WorkItem(
+            kind=SELECTIONS,
+            label=str(SELECTIONS_LABEL),
+            title=gettext("%(eoi)s – selected: %(candidate)s") % {"eoi": eoi, "candidate": eoi.candidate_name or "–"},
+            since=eoi.status_changed_at,
+            url=f"{reverse('admin:placements_placement_add')}?eoi={eoi.pk}",
+            overdue=is_overdue(eoi, now),
+        )
+
+
+# --- placements and reports --------------------------------------------------------------------------
+def placements_to_begin():
+    return Placement.objects.filter(status=PlacementStatus.PLANNED, start__lte=timezone.localdate())
+
+
+def begin_items(placements):
+    for placement in placements.select_related("candidate", "eoi__partnership"):
+        yield work.WorkItem(
+            kind=TO_BEGIN,
+            label=str(TO_BEGIN_LABEL),
+            title=gettext("%(placement)s – planned start %(start)s")
+            % {"placement": placement, "start": formats.date_format(placement.start, "SHORT_DATE_FORMAT")},
+            since=timezone.make_aware(datetime.datetime.combine(placement.start, datetime.time.min)),
+            url=reverse("admin:placements_placement_change", args=[placement.pk]),
+        )
+
+
+def reports_unread():
+    return Report.objects.filter(state=Report.State.SUBMITTED, read_by_staff_at__isnull=True)
+
+
+def report_items(reports):
+    for report in reports.select_related("placement__candidate", "placement__eoi__partnership"):
+        yield work.WorkItem(
+            kind=REPORTS,
+            label=str(REPORTS_LABEL),
+            title=f"{report.get_kind_display()} {report.placement}: "
+            f"{formats.date_format(report.period_start, 'SHORT_DATE_FORMAT')} – "
+            f"{formats.date_format(report.period_end, 'SHORT_DATE_FORMAT')}",
+            since=report.submitted_at,
+            url=reverse("placements:report_edit", args=[report.placement_id, report.pk]),
+        )
+
+
+def staff_work():
+    return [
+        work.WorkKind(
+            SHORTLISTS,
+            SHORTLISTS_LABEL,
+            shortlists_to_hand_over,
+            shortlist_items,
+            order=40,
+            eoi_pks=lambda: shortlists_to_hand_over().values("pk"),
+        ),
+        work.WorkKind(
+            SELECTIONS,
+            SELECTIONS_LABEL,
+            selections_made,
+            selection_items,
+            order=50,
+            eoi_pks=lambda: selections_made().values("pk"),
+        ),
+        work.WorkKind(TO_BEGIN, TO_BEGIN_LABEL, placements_to_begin, begin_items, order=60),
+        work.WorkKind(REPORTS, REPORTS_LABEL, reports_unread, report_items, order=70),
+    ]

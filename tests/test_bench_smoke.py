@@ -1,0 +1,71 @@
+"""`make bench` without the load: its table, its Python stand-in for wrk, and the environment it starts the
+portal with (which the production settings must accept as they grow stricter)."""
+
+import secrets
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from bench import load, run, table
+from tests.subprocess_env import run_python
+
+
+def test_the_table_has_a_line_per_page_and_the_share_of_the_bare_throughput():
+    rows = [
+        table.Row(table.BARE, 1.0, 2.0, 900.0, 1000.0, html_bytes=100),
+        table.Row("EOI detail", 20.0, 40.5, 45.0, 100.0, queries={"small": 21, "large": 23}, html_bytes=21_734),
+        table.Row("staff dashboard", None, None, None, None, queries={"large": 12}, html_bytes=900, status=500),
+    ]
+    text = table.markdown_table(rows, connections=5)
+    lines = text.splitlines()
+    assert lines[0].startswith("| page | p50 ms | p95 ms | req/s (1 conn) | req/s (5 conn) |")
+    assert len(lines) == 2 + len(rows)
+    assert "| EOI detail | 20.0 | 40.5 | 45.0 | 100.0 | 10% | 21 / 23 | 21.7 |" in lines
+    assert "| staff dashboard (answered 500) | – | – | – | – | – | – / 12 | 0.9 |" in lines
+
+
+def test_the_timing_lines():
+    figures = {
+        "eoi_pdf": {"seconds": 0.61, "pages": 3},
+        "report_pdf": {"seconds": 3.2, "pages": 20, "activities": 229},
+        "matching": {"seconds": 0.08, "candidates": 5000, "budget": 1.0},
+    }
+    lines = table.timing_lines(figures, seed_seconds=146.5)
+    assert lines[0] == "- seeding: 146 s"
+    assert "report PDF (20 pages, 229 activities): 3.20 s" in lines[2]
+    assert "within the budget" in lines[3]
+
+
+class Hello(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        self.send_response(200)
+        self.send_header("Set-Cookie", "sessionid=abc; HttpOnly; Secure")
+        self.end_headers()
+        self.wfile.write(b"hello")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_python_stand_in_for_wrk_and_the_cookies():
+    server = ThreadingHTTPServer((load.HOST, 0), Hello)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        measured = load.python_load(port, "/", "", connections=2, seconds=1)
+        browser = load.Browser(port, "csrftoken=t")
+        status, _headers, content = browser.request("GET", "/")
+    finally:
+        server.shutdown()
+    assert measured.requests > 0 and measured.errors == 0
+    assert measured.p50_ms <= measured.p95_ms
+    assert (status, content) == (200, b"hello")
+    assert browser.cookie_header() == "csrftoken=t; sessionid=abc"
+
+
+def test_the_production_settings_accept_the_benchs_environment(tmp_path):
+    env = run.production_env(run.database_url("small"), Path(tmp_path), secrets.token_urlsafe(50))
+    code = "import django; django.setup(); from django.conf import settings; print(settings.PRODUCTION)"
+    started = run_python(code, **env)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip() == "True"
