@@ -50,3 +50,9 @@ def test_staff_land_on_the_work_queue_and_follow_an_item(browser, portal, staff,
     expect(page).to_have_url(re.compile(rf"/admin/applications/expressionofinterest/{waiting.pk}/change/$"))
     expect(page.locator("a.transition-link[data-transition=start_review]")).to_be_visible()
     screenshot(page, f"admin-eoi-from-the-queue-{width}")
+
+    staff.preferred_language = "en"  # the same queue as an English-speaking colleague reads it
+    staff.save()
+    page.goto(f"{portal}{reverse('work_queue')}")
+    expect(page.locator("h1")).to_have_text("Work queue")
+    screenshot(page, f"work-queue-english-{width}")
