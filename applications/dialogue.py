@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from applications import notifications
 from applications.models import Event, ExpressionOfInterest, Meeting, Status, TermsAgreement, TermsOfReference
 from applications.permissions import Access
-from applications.services import check_model_open, record
+from applications.services import check_model_open
 from applications.templatetags.eoi import languages_display
+from fachkraefte.records import record
 from partnerships.models import Side, SpecialistModel
 
 TERMS_FIELDS = [

@@ -10,6 +10,7 @@ from django.utils import timezone
 from applications.models import PART_FIELDS, Document, Event, ExpressionOfInterest, Part, Participant
 from applications.tasks import render_eoi_pdf
 from fachkraefte.pdf import render_pdf
+from fachkraefte.records import record
 from fachkraefte.tasks import enqueue, enqueue_on_commit
 from partnerships.models import Side
 
@@ -23,7 +24,6 @@ def check_language(language):
 
 def request_document(eoi, language, *, by):
     """A PDF of the content as it stands: the row at once (state preparing), the rendering after commit."""
-    from applications.services import record  # services imports the tasks, the tasks import this module
 
     check_language(language)
     with transaction.atomic():

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from applications.documents import render_document
 from applications.models import Event, ExpressionOfInterest
+from fachkraefte.records import record
 from fachkraefte.spreadsheets import csv_writer
 
 DOSSIER_DIR = "dossiers"
@@ -50,7 +51,6 @@ def build(eoi_id, user_id=None):
 
 
 def record_export(eoi, name, user_id):
-    from applications.services import record  # services imports the tasks, the tasks import this module
 
     actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     record(eoi, Event.Kind.EXPORTED, by=actor, note=name)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from applications import notifications
 from applications.models import Event, Invitation
 from applications.permissions import check_addressed_to, check_may_invite, may_invite
-from applications.services import record
+from fachkraefte.records import record
 from partnerships import memberships
 from partnerships.models import MembershipRole
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from applications import notifications
 from applications.models import Event, Message
 from applications.permissions import check_may
-from applications.services import record
+from fachkraefte.records import record
 from fachkraefte.uploads import UploadField, check_upload
 
 EVENT_NOTE_LENGTH = 120

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Event, ExpressionOfInterest, Status, Vacancy
-from applications.services import record
+from fachkraefte.records import record
 from partnerships.models import Side
 
 

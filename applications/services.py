@@ -16,7 +16,7 @@ from applications.models import (
     Participant,
     Version,
 )
-from fachkraefte import records
+from fachkraefte.records import record
 from fachkraefte.workflow import run_step, steps_open_to
 from partnerships.models import Country, MembershipRole, MunicipalityMembership, Side, SpecialistModel
 
@@ -27,11 +27,6 @@ class StaleVersion(Exception):  # noqa: N818 - a refusal, not a bug
     def __init__(self, current):
         super().__init__("stale version")
         self.current = current
-
-
-def record(eoi, kind, *, by=None, note="", **params):
-    """One record of what happened to the EOI (see fachkraefte.records): the kind and its particulars as data."""
-    return records.record(eoi, kind, by=by, note=note, **params)
 
 
 def transition(eoi, name, *, by, comment="", params=None):

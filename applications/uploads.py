@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Attachment, Event
-from applications.services import record
+from fachkraefte.records import record
 from fachkraefte.uploads import UploadField, check_upload
 
 

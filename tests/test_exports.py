@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from applications import dossier, services
 from applications.models import Attachment, Event, ExpressionOfInterest, Message, TermsAgreement, TermsOfReference
 from applications.tasks import build_dossier
+from fachkraefte import records
 from partnerships.models import Country, ModelAvailability, SpecialistModel
 from tests.eoi_content import fill
 from tests.factories import PartnerMunicipalityFactory, PartnershipFactory, UserFactory
@@ -202,7 +203,7 @@ def dossier_eoi(eoi, german_contact, staff, media):
     TermsAgreement.objects.create(terms=terms, municipality=None, agreed_by=staff)
     Message.objects.create(eoi=eoi, author=staff, body=SECRET, internal=True)
     Message.objects.create(eoi=eoi, author=staff, body="Open question for everyone", internal=False)
-    services.record(eoi, Event.Kind.MESSAGE, by=staff, note=SECRET)  # even if a note were quoted
+    records.record(eoi, Event.Kind.MESSAGE, by=staff, note=SECRET)  # even if a note were quoted
     return eoi
 
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from applications import services
 from applications.models import Event
+from fachkraefte import records
 from fachkraefte.spreadsheets import FORMULA_LEADS, SafeCellsResourceMixin, csv_writer, safe_cell
 from tests.factories import PartnerMunicipalityFactory, PartnershipFactory, UserFactory
 
@@ -111,9 +112,9 @@ def test_the_xlsx_export_holds_no_formula_and_keeps_numbers(client, staff, evil_
 
 
 def test_the_dossiers_history_holds_no_formula(client, staff, eoi, media, django_capture_on_commit_callbacks):
-    services.record(eoi, Event.Kind.STATUS_CHANGED, by=UserFactory(name=HYPERLINK), note=CR)
-    services.record(eoi, Event.Kind.MEETING, by=UserFactory(name=AT), note=MINUS)
-    services.record(eoi, Event.Kind.PDF_REQUESTED, by=UserFactory(name=PLUS), note=TAB)
+    records.record(eoi, Event.Kind.STATUS_CHANGED, by=UserFactory(name=HYPERLINK), note=CR)
+    records.record(eoi, Event.Kind.MEETING, by=UserFactory(name=AT), note=MINUS)
+    records.record(eoi, Event.Kind.PDF_REQUESTED, by=UserFactory(name=PLUS), note=TAB)
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

@@ -20,9 +20,9 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, Interval
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from applications import services
 from applications.dossier import DOSSIER_DIR
 from applications.models import Event
+from fachkraefte import records
 from partnerships.models import GrantRecord, JoinRequest
 from placements.models import OwnNetworkEvent, Placement
 from tests import test_url_guard as guard
@@ -270,7 +270,7 @@ def model_admin_requests(objects, superuser, admin_names):
 def admin_site_requests(world, objects, superuser):
     """(name, url, status) for the site's own and this project's extra admin URLs."""
     saved = default_storage.save(f"{DOSSIER_DIR}/eoi-test.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
-    dossier = services.record(world["eoi"], Event.Kind.EXPORTED, by=superuser, note=saved)
+    dossier = records.record(world["eoi"], Event.Kind.EXPORTED, by=superuser, note=saved)
     device = objects[TOTPDevice]
     simple = [
         ("admin:index", {}),
