@@ -15,6 +15,8 @@ admin.site.index_title = _("Programme administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("work/", views.work_queue, name="work_queue"),
+    path("", include("fachkraefte.public.urls")),
+    path("transparency/", include("placements.url_parts.transparency")),
     path("health/", views.PortalHealthCheckView.as_view(), name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path(
