@@ -1,5 +1,6 @@
 # make run   - set up and serve the portal with demo data (SQLite, tasks inline, e-mail to the console)
-# make test  - set up and run the whole test suite against PostgreSQL and Redis
+# make test  - set up and run the whole test suite against PostgreSQL and Redis; every request and task fails on an
+#              N+1 (django-zeal, tests/n_plus_one.py); the bench runs once at small scale (tests/test_bench_smoke.py)
 # make serve - the production shape on this machine: gunicorn, a Celery worker and beat on PostgreSQL and Redis,
 #              with the commands docker-compose.yml runs (scripts/serve-*); local values in var/serve.env (README)
 # make lint  - ruff and bandit
@@ -13,7 +14,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_PACKAGES := python3-venv gettext
 SERVE_PACKAGES := $(RUN_PACKAGES) libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_PACKAGES := $(SERVE_PACKAGES) chromium poppler-utils
+TEST_PACKAGES := $(SERVE_PACKAGES) chromium poppler-utils wrk
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/fachkraefte TEST_REDIS_URL=redis://127.0.0.1:6379/0
 
 .PHONY: run serve test lint bench storm system-run system-serve system-test messages backup restore

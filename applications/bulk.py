@@ -415,7 +415,9 @@ class Stories:
 
     def confirm(self, eoi, participants, confirming, at, *, submitted):
         """`confirming` confirm the content as it stands (its fingerprint covers every participant)."""
-        eoi._prefetched_objects_cache = {"participants": participants}  # what content() reads, without a query
+        known = eoi.participants.all()  # what content() reads, filled in without a query
+        known._result_cache, known._prefetch_done = list(participants), True
+        eoi._prefetched_objects_cache = {"participants": known}
         fingerprint = eoi.fingerprint()
         names = {p.municipality_id: p.municipality.name for p in self.sides[eoi.partnership_id]}
         for number, participant in enumerate(confirming):

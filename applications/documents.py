@@ -39,9 +39,21 @@ def queue_documents(eoi, languages):
     broker never got.
     """
     fingerprint = eoi.fingerprint()
+    languages = list(languages)
+    # One insert for all languages; a row that exists already (or that a concurrent request has just
+    # inserted) is left alone by the unique constraint, then one select reads them all back.
+    Document.objects.bulk_create(
+        [Document(eoi=eoi, language=language, fingerprint=fingerprint) for language in dict.fromkeys(languages)],
+        ignore_conflicts=True,
+    )
+    by_language = {
+        document.language: document
+        for document in Document.objects.filter(eoi=eoi, fingerprint=fingerprint, language__in=languages)
+    }
     documents = []
     for language in languages:
-        document, _created = Document.objects.get_or_create(eoi=eoi, language=language, fingerprint=fingerprint)
+        document = by_language[language]
+        document.eoi = eoi
         if document.state != Document.State.READY:
             enqueue_on_commit(render_eoi_pdf, eoi.pk, language)
         documents.append(document)

@@ -7,6 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -40,6 +41,10 @@ def submitted(*, resubmitted):
     """EOIs waiting for the eligibility review; `resubmitted`: those returned for changes before."""
     eois = ExpressionOfInterest.objects.filter(status=Status.SUBMITTED)
     return eois.filter(was_returned() if resubmitted else ~was_returned())
+
+
+# What submitted_items give as `since`, for the work queue's order (fachkraefte.work.Queue).
+SUBMITTED_SINCE = Coalesce("submitted_at", "status_changed_at")
 
 
 def submitted_items(key, label, mark=""):
@@ -140,6 +145,7 @@ def staff_work():
             submitted_items(SUBMITTED, _("Submitted for review")),
             order=10,
             eoi_pks=lambda: submitted(resubmitted=False).values("pk"),
+            since=SUBMITTED_SINCE,
         ),
         work.WorkKind(
             RESUBMITTED,
@@ -148,6 +154,7 @@ def staff_work():
             submitted_items(RESUBMITTED, _("Resubmitted after a return"), _("resubmitted")),
             order=20,
             eoi_pks=lambda: submitted(resubmitted=True).values("pk"),
+            since=SUBMITTED_SINCE,
         ),
         work.WorkKind(
             TERMS,
@@ -156,6 +163,14 @@ def staff_work():
             terms_items,
             order=30,
             eoi_pks=lambda: terms_waiting_for_staff().values("eoi"),
+            since=F("since"),
         ),
-        work.WorkKind(OVERDUE, OVERDUE_LABEL, overdue_not_listed_elsewhere, overdue_items, order=100),
+        work.WorkKind(
+            OVERDUE,
+            OVERDUE_LABEL,
+            overdue_not_listed_elsewhere,
+            overdue_items,
+            order=100,
+            since=F("status_changed_at"),
+        ),
     ]

@@ -32,7 +32,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -81,7 +81,17 @@ def pages():
         ("by_name", f"… searched for “{name}”", "staff", f"{changelist}?{urlencode({'q': name})}"),
         ("by_ags", f"… searched for AGS {ags}", "staff", f"{changelist}?{urlencode({'q': ags})}"),
         ("staff_dashboard", "staff dashboard", "staff", reverse("admin:applications_expressionofinterest_dashboard")),
+        ("work_queue", "staff work queue", "staff", reverse("work_queue")),
+        *public_transparency(),
     ]
+
+
+def public_transparency():
+    """The public transparency list, once the portal has it (issue 15 measures it when it exists)."""
+    try:
+        return [("transparency", "transparency list (anonymous)", None, reverse("transparency:list"))]
+    except NoReverseMatch:
+        return []
 
 
 def admin_queries():

@@ -33,24 +33,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
+import redis  # noqa: E402
 
 from bench import load, table  # noqa: E402
 
 SCALES = ("small", "large")
 ADMIN_DATABASE = "postgresql://postgres@127.0.0.1:5432/postgres"
 BROKER = "redis://127.0.0.1:6379/14"  # nothing consumes it: a GET queues no task; the portal refuses to start without
+CACHE = "redis://127.0.0.1:6379/13"  # emptied at the start: the staff dashboard computes its figures once
 CONTACT_EMAIL = "kontakt@bench.example"  # partnerships.bulk.CONTACT: a seeded database has it
 PYTHON = sys.executable
 STARTUP_SECONDS = 90
 SLOWEST_RUN_SECONDS = 30
 
 
-def database_name(scale):
-    return f"fachkraefte_bench_{scale}"
+def database_name(scale, smoke=False):
+    """One database per scale, kept for --reuse; the smoke pass (CI) one of its own per run, dropped after it."""
+    return f"fachkraefte_bench_smoke_{os.getpid()}" if smoke else f"fachkraefte_bench_{scale}"
 
 
-def database_url(scale):
-    return f"postgres://postgres@127.0.0.1:5432/{database_name(scale)}"
+def database_url(scale, smoke=False):
+    return f"postgres://postgres@127.0.0.1:5432/{database_name(scale, smoke)}"
 
 
 def run(command, env, timeout, echo=False):
@@ -80,6 +83,7 @@ def production_env(url, work, secret_key):
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": url,
         "CELERY_BROKER_URL": BROKER,
+        "CACHE_URL": CACHE,  # shared by the workers, as in production (docker-compose.yml, scripts/serve-local)
         "EMAIL_URL": "smtp://127.0.0.1:1025",
         "PORTAL_URL": "https://portal.example.org",
         "SECURE_SSL_REDIRECT": "false",
@@ -104,9 +108,9 @@ def is_seeded(scale):
         return db.execute("SELECT 1 FROM partnerships_user WHERE email = %s", [CONTACT_EMAIL]).fetchone() is not None
 
 
-def prepare_database(scale, reuse):
+def prepare_database(scale, reuse, smoke=False):
     """The scale's database, migrated and seeded; returns the seconds the seeding took (None when reused)."""
-    name, env = database_name(scale), development_env(database_url(scale))
+    name, env = database_name(scale, smoke), development_env(database_url(scale, smoke))
     if reuse and is_seeded(scale):
         print(f"Reusing {name} (seeded earlier); migrating it to the code's models.", flush=True)
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env, timeout=900)
@@ -125,7 +129,13 @@ def other_scale(scale):
 
 
 # --- in-process figures -----------------------------------------------------------------------------------------
+def empty_cache():
+    """The bench's cache holds the staff dashboard's figures of one database: emptied before another uses it."""
+    redis.Redis.from_url(CACHE).flushdb()
+
+
 def inprocess(env, out, *, timings):
+    empty_cache()
     command = [PYTHON, "bench/inprocess.py", "--out", str(out)] + (["--timings"] if timings else [])
     run(command, env, timeout=1800)
     return json.loads(out.read_text())
@@ -248,7 +258,8 @@ def measure_all(portal, bare, figures, queries, args):
         row = table.Row(page["label"], status=status, html_bytes=len(content))
         row.queries = {scale: counts.get(page["key"]) for scale, counts in queries.items()}
         if status == 200:
-            one, many = load_page(portal.port, page["url"], cookie, args.workers, args.seconds, page["ms"] / 1000)
+            slowest = 0 if args.smoke else page["ms"] / 1000  # the smoke pass: 1 s a run, however slow the page
+            one, many = load_page(portal.port, page["url"], cookie, args.workers, args.seconds, slowest)
             row.p50_ms, row.p95_ms, row.per_second_one, row.per_second_many = (
                 one.p50_ms,
                 one.p95_ms,
@@ -269,21 +280,40 @@ def arguments():
     parser.add_argument(
         "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers (2 × cores + 1)"
     )
-    return parser.parse_args()
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI's pass (tests/test_bench_smoke.py): small scale in a database of its own, one worker, 1 s a page; "
+        "no targets, but fails when a step breaks or a page does not answer 200",
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.scale, args.reuse, args.seconds, args.workers = "small", False, 1, 1
+    return args
 
 
 def main():
     args = arguments()
+    try:
+        bench(args)
+    finally:
+        if args.smoke:
+            with psycopg.connect(ADMIN_DATABASE, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {database_name(args.scale, smoke=True)} WITH (FORCE)")
+
+
+def bench(args):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers (finally) when stopped
     work = Path(tempfile.mkdtemp(prefix="fachkraefte-bench-"))
     secret_key = secrets.token_urlsafe(50)
-    seed_seconds = prepare_database(args.scale, args.reuse)
-    env = production_env(database_url(args.scale), work, secret_key)
+    seed_seconds = prepare_database(args.scale, args.reuse, args.smoke)
+    env = production_env(database_url(args.scale, args.smoke), work, secret_key)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env, timeout=900)
     print("Counting queries in-process, printing PDFs, ranking candidates …", flush=True)
     figures = inprocess(env, work / f"{args.scale}.json", timings=True)
     queries = {args.scale: {row["key"]: row["queries"] for row in figures["pages"]}}
-    queries[other_scale(args.scale)] = other_queries(args.scale, work, secret_key)
+    if not args.smoke:
+        queries[other_scale(args.scale)] = other_queries(args.scale, work, secret_key)
     bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}
     servers = [
         Server("bench.bare.wsgi:application", bare_env, args.workers, work / "bare.log"),
@@ -292,6 +322,7 @@ def main():
     tool = "wrk" if load.have_wrk() else "a Python stand-in for wrk (install wrk for the real figures)"
     print(f"Loading each page with {tool}, {args.workers} gunicorn workers …", flush=True)
     load_before = os.getloadavg()[0]
+    empty_cache()
     try:
         bare, portal = (server.start() for server in servers)
         rows = measure_all(portal, bare, figures, queries, args)
@@ -300,6 +331,11 @@ def main():
             server.stop()
     report(args, figures, rows, seed_seconds, (load_before, os.getloadavg()[0]))
     shutil.rmtree(work, ignore_errors=True)
+    if args.smoke:
+        broken = [f"{row.label}: {row.status}" for row in rows if row.status != 200]
+        if broken:
+            sys.exit("The smoke pass found pages that do not answer 200:\n" + "\n".join(broken))
+        return
     matching = figures["matching"]
     if matching["seconds"] >= matching["budget"]:
         sys.exit(f"matching is too slow: {matching['seconds']:.2f} s (budget {matching['budget']:.0f} s)")

@@ -6,6 +6,7 @@ is the same value (tests/test_work_queue.py holds the two together).
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import prefetch_related_objects
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
@@ -14,11 +15,19 @@ from fachkraefte import audit
 PROGRAMME_STAFF_GROUP = "programme_staff"
 
 
+def group_names(user):
+    """The names of the user's groups, fetched once per user object: a request asks about roles many times
+    (login, two-factor, permissions), so the groups are prefetched onto the user and read from there after.
+    A list that prefetched `groups` itself is not asked again; groups.add/remove/set drop the cache."""
+    prefetch_related_objects([user], "groups")
+    return {group.name for group in user.groups.all()}
+
+
 def is_programme_staff(user):
     """Superusers and the members of the programme staff group."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or any(group.name == PROGRAMME_STAFF_GROUP for group in user.groups.all())
+    return user.is_superuser or PROGRAMME_STAFF_GROUP in group_names(user)
 
 
 def check_programme_staff(user):

@@ -25,10 +25,13 @@ def work_queue(request):
     """What waits for programme staff, the longest waiting first; `?kind=` shows one kind."""
     check_programme_staff(request.user)
     kinds = work.kinds()
-    counts = work.counts(request)
     chosen = [kind for kind in kinds if kind.key == request.GET.get("kind")]
     chosen_key = chosen[0].key if chosen else ""
-    page = Paginator(work.items(chosen or kinds), WORK_PER_PAGE).get_page(request.GET.get("page"))
+    queue = work.items(chosen or kinds)
+    if not chosen:  # the queue reads every kind's waiting rows for its order: their numbers are the counts
+        work.note_counts(request, queue.counts())
+    counts = work.counts(request)
+    page = Paginator(queue, WORK_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         # A tab for each kind that has work waiting (and the one chosen): an empty kind is no choice to make.
         "kinds": [(kind, counts[kind.key]) for kind in kinds if counts[kind.key] or kind.key == chosen_key],

@@ -15,6 +15,9 @@ ROLE_PERMISSIONS = {
         "django_celery_beat",
         "fachkraefte.view_auditentry",
         "fachkraefte.view_outboundemail",
+        "fachkraefte.view_accessibilityfeedback",
+        "fachkraefte.change_accessibilityfeedback",
+        "fachkraefte.delete_accessibilityfeedback",
     ],
     Role.CIM_RECRUITER: [],
     Role.GIZ_RECRUITER: [],
@@ -41,7 +44,7 @@ def grant_role_permissions(**kwargs):
 def has_role(user, role):
     if not user.is_authenticated:
         return False
-    return any(group.name == role for group in user.groups.all())
+    return any(name == role for name in staff.group_names(user))
 
 
 # The one policy of who programme staff are lives in the core (fachkraefte.staff), which cannot import this app.

@@ -18,7 +18,7 @@ from applications.vocabulary import Theme
 from fachkraefte import audit
 from fachkraefte.admin import HistoryAdmin
 from fachkraefte.admin_prefill import CheckedPrefillMixin
-from placements.candidates import anonymise, export_data, save_candidate
+from placements.candidates import anonymise_all, export_data, save_candidate
 from placements.models import Candidate
 
 # The service keeps these right; the CV goes through the portal's content-checked upload.
@@ -136,14 +136,8 @@ class CandidateAdmin(CheckedPrefillMixin, HistoryAdmin):
 
     @admin.action(description=gettext_lazy("Anonymise selected candidates"))
     def anonymise_selected(self, request, queryset):
-        done, placed = 0, []
-        for candidate in queryset:
-            try:
-                anonymise(candidate, by=request.user)
-            except ValueError:
-                placed.append(str(candidate))
-                continue
-            done += 1
+        anonymised, kept = anonymise_all(queryset, by=request.user)
+        done, placed = len(anonymised), [str(candidate) for candidate in kept]
         self.message_user(
             request,
             ngettext("%(count)d candidate anonymised.", "%(count)d candidates anonymised.", done) % {"count": done},

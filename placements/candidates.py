@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from applications.models import Event, Status
 from fachkraefte.history import forget_history
-from placements.models import Candidate, ShortlistDecision, add_months
+from placements.models import Candidate, Placement, ShortlistDecision, add_months
 
 logger = logging.getLogger(__name__)
 
@@ -153,30 +153,61 @@ def anonymise(candidate, *, by):
     Safe to run twice. The CV goes inside the transaction: if the storage fails, the row stays
     as it was and the next night tries again; a row never claims anonymity while its CV remains.
     """
+    done, placed = anonymise_all([candidate], by=by)
+    if placed:
+        raise ValueError(f"Candidate {candidate.pk} has a placement and is kept with it.")
+    if not done:
+        raise Candidate.DoesNotExist(f"Candidate {candidate.pk} does not exist.")
+    return done[0]
+
+
+def anonymise_all(candidates, *, by):
+    """anonymise() for several candidates at once (the admin action): the rows are locked in one query and
+    checked for placements in one more, then each is anonymised in its own savepoint, its CV deleted inside it.
+
+    Returns (anonymised, placed): the candidates as now stored, and those kept because they have a placement.
+    Candidates that were anonymised already count as anonymised and are left as they are.
+    """
+    done, placed = [], []
     with transaction.atomic():
-        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-        if candidate.placements.exists():
-            raise ValueError(f"Candidate {candidate.pk} has a placement and is kept with it.")
-        if candidate.anonymised_at:
-            return candidate
-        cv_name, name = candidate.cv.name, candidate.name
-        for field, value in CLEARED_FIELDS.items():
-            setattr(candidate, field, value)
-        candidate.cv = ""
-        candidate.anonymised_at = timezone.now()
-        # Every earlier version holds the personal data; the one row left says who anonymised when.
-        forget_history(candidate)
-        candidate._history_user = by
-        candidate.save()
-        # Municipalities' reasons for accepting or declining speak about the person.
-        ShortlistDecision.objects.filter(entry__candidate=candidate).exclude(reason="").update(
-            reason="", reason_erased_at=candidate.anonymised_at
+        pks = [candidate.pk for candidate in candidates]
+        locked = list(Candidate.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+        # Read after the locks: a placement made meanwhile has committed by now (or waits for us).
+        with_placement = set(
+            Placement.objects.filter(candidate__in=[c.pk for c in locked]).values_list("candidate_id", flat=True)
         )
-        _rename_in_eoi_timelines(candidate, name)
-        if cv_name:
-            candidate.cv.storage.delete(cv_name)
-    logger.info("Candidate %s anonymised by %s", candidate.pk, getattr(by, "pk", None) or "the nightly task")
-    return candidate
+        for candidate in locked:
+            if candidate.pk in with_placement:
+                placed.append(candidate)
+                continue
+            if not candidate.anonymised_at:
+                with transaction.atomic():
+                    _anonymise_locked(candidate, by=by)
+                logger.info(
+                    "Candidate %s anonymised by %s", candidate.pk, getattr(by, "pk", None) or "the nightly task"
+                )
+            done.append(candidate)
+    return done, placed
+
+
+def _anonymise_locked(candidate, *, by):
+    """Clear one candidate whose row the caller holds locked, inside the caller's transaction."""
+    cv_name, name = candidate.cv.name, candidate.name
+    for field, value in CLEARED_FIELDS.items():
+        setattr(candidate, field, value)
+    candidate.cv = ""
+    candidate.anonymised_at = timezone.now()
+    # Every earlier version holds the personal data; the one row left says who anonymised when.
+    forget_history(candidate)
+    candidate._history_user = by
+    candidate.save()
+    # Municipalities' reasons for accepting or declining speak about the person.
+    ShortlistDecision.objects.filter(entry__candidate=candidate).exclude(reason="").update(
+        reason="", reason_erased_at=candidate.anonymised_at
+    )
+    _rename_in_eoi_timelines(candidate, name)
+    if cv_name:
+        candidate.cv.storage.delete(cv_name)
 
 
 def _rename_in_eoi_timelines(candidate, name):

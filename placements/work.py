@@ -4,7 +4,7 @@ municipalities, selections that need their placement, placements whose start has
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -114,6 +114,7 @@ def staff_work():
             shortlist_items,
             order=40,
             eoi_pks=lambda: shortlists_to_hand_over().values("pk"),
+            since=F("since"),
         ),
         work.WorkKind(
             SELECTIONS,
@@ -122,7 +123,9 @@ def staff_work():
             selection_items,
             order=50,
             eoi_pks=lambda: selections_made().values("pk"),
+            since=F("status_changed_at"),
         ),
-        work.WorkKind(TO_BEGIN, TO_BEGIN_LABEL, placements_to_begin, begin_items, order=60),
-        work.WorkKind(REPORTS, REPORTS_LABEL, reports_unread, report_items, order=70),
+        # `since`: what begin_items and report_items give (a start day counts from its midnight).
+        work.WorkKind(TO_BEGIN, TO_BEGIN_LABEL, placements_to_begin, begin_items, order=60, since=F("start")),
+        work.WorkKind(REPORTS, REPORTS_LABEL, reports_unread, report_items, order=70, since=F("submitted_at")),
     ]

@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
@@ -15,6 +16,7 @@ from partnerships.two_factor import mark_session_verified, requires_two_factor
 from placements import reports
 from placements.models import Activity, Candidate, NetworkEvent, ShortlistEntry
 from placements.reports import render_report, schedule_reports
+from tests import n_plus_one
 from tests.factories import (
     GermanMunicipalityFactory,
     MembershipFactory,
@@ -30,6 +32,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop 
 def pytest_configure(config):
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.exit("The tests run against PostgreSQL: use `make test` (it sets DATABASE_URL).", returncode=2)
+    n_plus_one.install()  # every request and task fails on an N+1 (tests/n_plus_one.py)
+
+
+# The longest tests go first: xdist hands each worker tests in collection order, so one worker runs these while
+# the other works through the many short ones, and neither waits for a long test at the end.
+LONGEST_FIRST = ("tests/browser/test_accessibility.py", "tests/test_bench_smoke.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +49,14 @@ def fast_hashing_and_the_test_address(settings):
     """Real hashing costs ~0.3 s a user by design; the tests do not test PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PORTAL_URL = "http://testserver"  # the address every link in an e-mail is built from
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the staff dashboard keeps its figures there)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 class PortalClient(Client):

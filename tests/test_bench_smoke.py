@@ -2,12 +2,16 @@
 portal with (which the production settings must accept as they grow stricter)."""
 
 import secrets
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench import load, run, table
-from tests.subprocess_env import run_python
+from tests.subprocess_env import ROOT, run_python
+
+SMOKE_TIMEOUT = 900  # seconds: about 1.5 minutes on an idle 2-core machine, several on a busy one
 
 
 def test_the_table_has_a_line_per_page_and_the_share_of_the_bare_throughput():
@@ -69,3 +73,21 @@ def test_the_production_settings_accept_the_benchs_environment(tmp_path):
     started = run_python(code, **env)
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "True"
+
+
+def test_the_bench_runs_at_small_scale():
+    """`make bench` itself, cheaply (`--smoke`): seeded at small scale into a database of its own, each page
+    loaded for a second by one worker, the table printed. No targets; it fails when the bench breaks."""
+    done = subprocess.run(
+        [sys.executable, "bench/run.py", "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SMOKE_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    table_lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert table_lines[0].startswith("| page |")
+    assert any(line.startswith("| EOI detail |") for line in table_lines)
+    assert "- EOI PDF" in done.stdout and "- matching" in done.stdout
