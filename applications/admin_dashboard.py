@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications import exports, statistics
+from applications import dashboard_figures, exports, statistics
 from applications.dossier import DOSSIER_DIR
 from applications.models import Event, ExpressionOfInterest
 from applications.permissions import get_dossier_for_user
@@ -27,6 +28,7 @@ from fachkraefte.downloads import private_download
 from fachkraefte.tasks import enqueue_on_commit
 
 RECENT_DOSSIERS = 10
+OVERDUE_PER_PAGE = 50
 
 # The bar chart's geometry, in SVG user units.
 CHART_LABEL_WIDTH = 220
@@ -103,21 +105,27 @@ class DashboardAdminMixin:
 
     # --- the dashboard ---------------------------------------------------------------------------
     def dashboard_view(self, request):
+        """The figures from the cache (applications.dashboard_figures, with their time); the overdue list live,
+        a page at a time."""
         self.check_view_permission(request)
         now = timezone.now()
-        eois = ExpressionOfInterest.objects.all()
-        counts = statistics.status_counts(eois)
+        figures = dashboard_figures.current()
+        late = statistics.overdue_eois(ExpressionOfInterest.objects.all(), now)
+        overdue_page = Paginator(late, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Dashboard"),
-            "total": sum(count for _status, count in counts),
-            "status_counts": counts,
-            "chart": status_bar_chart(counts),
-            "durations": statistics.median_days_per_status(eois, now),
-            "overdue": statistics.overdue(eois, now),
-            "countries": statistics.partner_country_counts(eois),
-            "models": statistics.specialist_model_counts(eois),
+            "figures_as_of": figures.computed_at,
+            "refresh_minutes": dashboard_figures.REFRESH_MINUTES,
+            "total": figures.total,
+            "status_counts": figures.status_counts,
+            "chart": status_bar_chart(figures.status_counts),
+            "durations": figures.durations,
+            "overdue": statistics.overdue_rows(overdue_page, now),
+            "overdue_page": overdue_page,
+            "countries": figures.countries(),
+            "models": figures.model_counts,
             "dossiers": Event.objects.filter(kind=Event.Kind.EXPORTED)
             .select_related("eoi__partnership", "actor")
             .order_by("-created_at", "-pk")[:RECENT_DOSSIERS],

@@ -17,6 +17,11 @@ class ApplicationsConfig(AppConfig):
             "task": "applications.tasks.render_missing_eoi_pdfs",
             "schedule": crontab(minute="*/10"),
         },
+        # applications.dashboard_figures.REFRESH_MINUTES: the dashboard says how fresh its figures are.
+        "refresh-dashboard-figures": {
+            "task": "applications.tasks.refresh_dashboard_figures",
+            "schedule": crontab(minute="*/5"),
+        },
     }
 
     def ready(self):

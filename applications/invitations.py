@@ -60,6 +60,7 @@ def accept_invitation(invitation, *, user):
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("eoi", "municipality", "invited_by")
+            .prefetch_related("invited_by__groups")  # may_invite asks whether the inviter is programme staff
             .get(pk=invitation.pk)
         )
         if not invitation.is_open:

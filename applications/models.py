@@ -120,6 +120,7 @@ def has_agreed_terms(eoi):
 
 def model_still_open(eoi):
     """The specialist model is still open in every partner country (staff may close it meanwhile)."""
+    models.prefetch_related_objects([eoi], "participants__municipality")  # a no-op when the caller has done it
     partner_countries = [p.municipality.country for p in eoi.participants.all() if p.side == Side.PARTNER]
     open_cells = ModelAvailability.objects.filter(
         country__code__in=partner_countries, model=eoi.specialist_model, is_open=True
@@ -227,6 +228,14 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
         verbose_name = _("expression of interest")
         verbose_name_plural = _("expressions of interest")
         ordering = ["-created_at"]
+        indexes = [
+            # The admin's list and the dashboards, newest first (the admin adds -pk to the ordering).
+            models.Index(fields=["-created_at", "-id"], name="eoi_newest_first_idx"),
+            # The status filter, days in status and the overdue rule (status, and since when).
+            models.Index(fields=["status", "status_changed_at"], name="eoi_status_since_idx"),
+            # The admin's date hierarchy: first and last submission, the years (an index-only scan).
+            models.Index(fields=["submitted_at"], name="eoi_submitted_idx"),
+        ]
 
     def __str__(self):
         return str(
@@ -355,6 +364,7 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
             reasons.append(_("%(part)s is incomplete: %(fields)s.") % {"part": Part(part).label, "fields": labels})
         fingerprint = self.fingerprint()
         confirmed = {c.municipality_id for c in self.confirmations.standing() if c.fingerprint == fingerprint}
+        models.prefetch_related_objects([self], "participants__municipality")  # a no-op when the caller has done it
         waiting = [p.municipality.name for p in self.participants.all() if p.municipality_id not in confirmed]
         if waiting:
             reasons.append(_("Not yet confirmed by: %(names)s.") % {"names": ", ".join(waiting)})
@@ -478,6 +488,8 @@ class Event(Record):
         MESSAGE = "message", _("Message")
         EXPORTED = "exported", _("Dossier exported")
         SHORTLIST_DECIDED = "shortlist_decided", _("Decision on a shortlisted candidate")
+        PUBLICATION_CONSENTED = "publication_consented", _("Consent to publication given")
+        PUBLICATION_REVOKED = "publication_revoked", _("Consent to publication withdrawn")
 
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
@@ -500,11 +512,15 @@ class Event(Record):
         Kind.TERMS_PROPOSED: lambda params: str(_("Terms of reference, version %(number)s") % params),
         Kind.TERMS_AGREED: lambda params: Event.agreement_detail(params),
         Kind.SHORTLIST_DECIDED: lambda params: Event.shortlist_detail(params),
+        Kind.PUBLICATION_CONSENTED: "%(municipality)s",
+        Kind.PUBLICATION_REVOKED: "%(municipality)s",
     }
 
     class Meta(Record.Meta):
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        # Events of one kind, newest first (the dashboard's recent dossiers) among 200,000 and more.
+        indexes = [models.Index(fields=["kind", "-created_at"], name="event_kind_newest_idx")]
 
     @staticmethod
     def status_detail(params):

@@ -85,25 +85,38 @@ class Overdue:
     limit: int
 
 
+def overdue_eois(queryset, now=None):
+    """The EOIs of `queryset` past their status's limit, the longest waiting first (a queryset, to paginate)."""
+    now = now or timezone.now()
+    late = queryset.filter(overdue_q(now)).select_related("partnership").order_by("status_changed_at", "pk")
+    return late.prefetch_related(None)
+
+
+def overdue_rows(eois, now):
+    """[Overdue] of the given overdue EOIs."""
+    return [Overdue(eoi, (now - eoi.status_changed_at).days, settings.EOI_STATUS_LIMITS[eoi.status]) for eoi in eois]
+
+
 def overdue(queryset, now=None):
     """[Overdue] of the EOIs past their status's limit, the longest waiting first."""
     now = now or timezone.now()
-    late = queryset.filter(overdue_q(now)).select_related("partnership").order_by("status_changed_at", "pk")
-    return [
-        Overdue(eoi, (now - eoi.status_changed_at).days, settings.EOI_STATUS_LIMITS[eoi.status])
-        for eoi in late.prefetch_related(None)
-    ]
+    return overdue_rows(overdue_eois(queryset, now), now)
 
 
-def partner_country_counts(queryset):
-    """[(country name, EOIs)] by partner country, the most first; an EOI counts once per country."""
+def partner_country_codes(queryset):
+    """[(country code, EOIs)] by partner country; an EOI counts once per country."""
     rows = (
         Participant.objects.filter(eoi__in=queryset, side=Side.PARTNER)
         .order_by()
         .values_list("municipality__country")
         .annotate(n=Count("eoi", distinct=True))
     )
-    named = [(countries.name(code), n) for code, n in rows]
+    return list(rows)
+
+
+def partner_country_counts(queryset):
+    """[(country name, EOIs)] by partner country, the most first; an EOI counts once per country."""
+    named = [(countries.name(code), n) for code, n in partner_country_codes(queryset)]
     return sorted(named, key=lambda pair: (-pair[1], str(pair[0])))
 
 

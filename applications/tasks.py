@@ -23,3 +23,14 @@ def render_missing_eoi_pdfs(older_than_seconds=300):
     from applications.documents import queue_missing_documents
 
     return queue_missing_documents(older_than_seconds)
+
+
+@shared_task(ignore_result=True)
+def refresh_dashboard_figures():
+    """Every few minutes: the staff dashboard's figures, computed and kept in the cache.
+
+    See applications.dashboard_figures; safe to run twice (the second run overwrites the first).
+    """
+    from applications import dashboard_figures
+
+    dashboard_figures.refresh()

@@ -18,3 +18,9 @@ class FachkraefteConfig(AppConfig):
         user_login_failed.connect(audit.on_login_failed, dispatch_uid="fachkraefte.audit.login_failed")
         post_transition.connect(history.author_of_transition, dispatch_uid="fachkraefte.history.author")
         celery_app.conf.beat_schedule = periodic.beat_schedule()
+
+    def staff_work(self):
+        """What waits for programme staff here: accessibility feedback to answer (fachkraefte.work)."""
+        from fachkraefte.public.feedback import staff_work
+
+        return staff_work()

@@ -98,3 +98,48 @@ class QueuedNews(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.template} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class AccessibilityFeedbackQuerySet(models.QuerySet):
+    def unanswered(self):
+        return self.filter(answered_at__isnull=True)
+
+
+class AccessibilityFeedback(models.Model):
+    """A barrier someone reported through the accessibility statement's form (BITV 2.0 § 7), and staff's answer.
+
+    Sent by anyone, signed in or not; waits in the staff work queue until answered in the admin. The answer
+    goes by e-mail when the sender gave an address (fachkraefte.public.feedback.answer).
+    """
+
+    page_url = models.CharField(_("page concerned"), max_length=500, blank=True)
+    message = models.TextField(_("message"), max_length=5000)
+    contact_email = models.EmailField(_("e-mail address for the answer"), blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+
+    objects = AccessibilityFeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | ~models.Q(answer=""),
+                name="answered_feedback_has_an_answer",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.page_url or '–'}"

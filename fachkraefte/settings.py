@@ -106,6 +106,10 @@ if "DATABASE_URL" not in env:
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles a query it estimates as costly (the work queue's counts, the dashboard's figures):
+    # half a second of compiling for a query that runs in milliseconds. The portal's queries are short.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -137,6 +141,20 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the reader's language (Django's formats per language); the few places where
+# the programme's readers expect otherwise are in fachkraefte/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = "fachkraefte.formats"
+
+# The open data's IATI reporting organisation (placements/open_data.py, README.md). The default is the
+# programme's funder, the BMZ (IATI organisation identifier DE-1, type 10 government); set these to the
+# operator's own registered IATI publisher identifier once it publishes under its own name. The activity
+# identifiers are "<ref>-FKF-<placement number>".
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="DE-1")
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="10")
+IATI_REPORTING_ORG_NAME = env.str(
+    "IATI_REPORTING_ORG_NAME", default="Bundesministerium für wirtschaftliche Zusammenarbeit und Entwicklung (BMZ)"
+)
+IATI_REPORTING_ORG_NAME_LANGUAGE = env.str("IATI_REPORTING_ORG_NAME_LANGUAGE", default="de")
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -3,14 +3,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from fachkraefte import audit
+from fachkraefte import audit, workflow
 from fachkraefte.admin import ReadOnlyAdmin
 from fachkraefte.admin_prefill import CheckedPrefillMixin
 from fachkraefte.records import label_of
@@ -83,6 +85,11 @@ class GroupAdmin(DjangoGroupAdmin):
     @admin.display(description=_("role"), ordering="name")
     def role(self, group):
         return role_label(group)
+
+    def get_queryset(self, request):
+        # Staff see a group read-only: its permissions are printed, each naming its content type.
+        permissions = Permission.objects.select_related("content_type")
+        return super().get_queryset(request).prefetch_related(Prefetch("permissions", queryset=permissions))
 
 
 @admin.register(User)
@@ -218,6 +225,10 @@ class ParticipantInline(admin.TabularInline):
     extra = 0
     min_num = 2
 
+    def get_queryset(self, request):
+        # Each row is printed with its str(), which names the municipality.
+        return super().get_queryset(request).select_related("municipality")
+
 
 @admin.register(Partnership)
 class PartnershipAdmin(CheckedPrefillMixin, admin.ModelAdmin):
@@ -348,15 +359,17 @@ class JoinRequestAdmin(CheckedPrefillMixin, admin.ModelAdmin):
 
     def decide(self, request, queryset, decision):
         decided = skipped = refused = 0
-        for join_request in queryset.select_related("user", "municipality"):
-            try:
-                decision(join_request, by=request.user)
-                decided += 1
-            except StepRefused as refusal:
-                if refusal.forbidden:  # e.g. one's own request: the policy refused it (and logged it)
-                    refused += 1
-                else:  # decided already, by a contact or another click
-                    skipped += 1
+        # The selected rows locked in one query; each decision runs in its own savepoint of this transaction.
+        with transaction.atomic():
+            for join_request in workflow.lock_rows(queryset, "user", "municipality"):
+                try:
+                    decision(join_request, by=request.user, locked=True)
+                    decided += 1
+                except StepRefused as refusal:
+                    if refusal.forbidden:  # e.g. one's own request: the policy refused it (and logged it)
+                        refused += 1
+                    else:  # decided already, by a contact or another click
+                        skipped += 1
         self.message_user(
             request,
             ngettext("%(count)d join request decided.", "%(count)d join requests decided.", decided)

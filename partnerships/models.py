@@ -288,8 +288,9 @@ class Partnership(models.Model):
         return [p.municipality for p in self.participants.all() if p.side == side]
 
     def default_name(self):
-        german = " / ".join(m.name for m in self.municipalities_of_side(Side.GERMAN))
-        partner = " / ".join(m.name for m in self.municipalities_of_side(Side.PARTNER))
+        participants = list(self.participants.select_related("municipality"))
+        german = " / ".join(p.municipality.name for p in participants if p.side == Side.GERMAN)
+        partner = " / ".join(p.municipality.name for p in participants if p.side == Side.PARTNER)
         return f"{german} – {partner}"
 
 

@@ -172,16 +172,17 @@ def notify_contacts(join_request):
         queue_mail("join-request", membership.user, context)
 
 
-def approve_join_request(join_request, *, by):
+def approve_join_request(join_request, *, by, locked=False):
     """Approve a pending request: the requester becomes a member in the role they asked for (recorded).
 
     Only those who decide the municipality's memberships approve (the step's declared permission).
+    `locked`: the caller read the request with workflow.lock_rows in its open transaction (see run_step).
     """
-    return run_step(join_request, "approve", by=by)
+    return run_step(join_request, "approve", by=by, locked=locked)
 
 
-def decline_join_request(join_request, *, by):
-    return run_step(join_request, "decline", by=by)
+def decline_join_request(join_request, *, by, locked=False):
+    return run_step(join_request, "decline", by=by, locked=locked)
 
 
 def notify_requester(join_request):

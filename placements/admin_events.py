@@ -70,7 +70,8 @@ class RegistrationInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("specialist")
+        # Each row is printed with its str(), which names the event.
+        return super().get_queryset(request).select_related("specialist", "event")
 
 
 @admin.register(NetworkEvent)
@@ -105,7 +106,7 @@ class NetworkEventAdmin(CheckedPrefillMixin, admin.ModelAdmin):
 
     def zone_for(self, request, object_id):
         name = request.POST.get("time_zone", "").strip()
-        if not events.is_valid_time_zone(name) and object_id:
+        if not events.is_valid_time_zone(name) and str(object_id or "").isdigit():  # a hand-edited URL: no event
             event = NetworkEvent.objects.filter(pk=object_id).only("time_zone").first()
             name = event.time_zone if event else ""
         return name if events.is_valid_time_zone(name) else timezone.get_default_timezone_name()

@@ -282,7 +282,8 @@ class ShortlistDecisionInline(ReadOnlyInlineMixin, admin.TabularInline):
     fields = ["municipality", "decision", "reason", "decided_by", "decided_at", "reason_erased_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("municipality", "decided_by")
+        # Each row is printed with its str(), which names the entry's candidate.
+        return super().get_queryset(request).select_related("municipality", "decided_by", "entry__candidate")
 
 
 @admin.register(ShortlistEntry)

@@ -3,7 +3,12 @@
 From Debian's iso-codes 4.15 (/usr/share/iso-codes/json/iso_4217.json) without the fund, metal, bond
 and testing codes, plus ZWG (2024) and XCG (2025). The names are ISO's English names, shown beside the
 code in the admin; the database itself only insists on three capital letters (see Placement.Meta).
+
+format_money() is the one place an amount of money is written for a reader.
 """
+
+from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 CURRENCIES = {
     "AED": "UAE Dirham",
@@ -172,3 +177,23 @@ CURRENCIES = {
 
 def currency_choices():
     return [(code, f"{code} – {name}") for code, name in CURRENCIES.items()]
+
+
+# The euro has a symbol every reader knows; every other currency is written with its ISO code, which
+# (unlike "$" or "£") names one currency whatever the reader's country.
+SYMBOLS = {"EUR": "€"}
+NBSP = "\u00a0"  # the amount and its currency stay on one line
+
+
+def format_money(amount, currency):
+    """An amount as the reader's language writes it.
+
+    de and es: 1.234,50 €; en: €1,234.50 (NAD 1,234.50); fr: 1 234,50 €. The separators come from
+    Django's formats for the active language (es overridden in fachkraefte/formats), the place of the
+    symbol from here.
+    """
+    symbol = SYMBOLS.get(currency, currency)
+    number = number_format(amount, decimal_pos=2, force_grouping=True)
+    if (get_language() or "").split("-")[0] == "en":
+        return f"{symbol}{number}" if symbol in SYMBOLS.values() else f"{symbol}{NBSP}{number}"
+    return f"{number}{NBSP}{symbol}"

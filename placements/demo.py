@@ -11,7 +11,7 @@ from applications import dialogue, services
 from applications.demo import COMPLETE, GERMAN_PART, submitted_eoi
 from applications.models import ExpressionOfInterest, Part
 from partnerships.models import SpecialistModel, User
-from placements import events, selection
+from placements import events, publication, selection
 from placements import services as placement_services
 from placements.candidates import record_consent, save_candidate
 from placements.models import Activity, Candidate, NetworkEvent, Placement
@@ -194,7 +194,15 @@ def seed_placement(people):
     services.transition(ExpressionOfInterest.objects.get(pk=eoi.pk), "place", by=staff)
     placement = placement_services.transition(placement, "begin", by=staff)
     _log_activities(placement, people["fatou"], start)
+    _publish(placement, people["karin"], people["nangula"])
     _network_event(people)
+
+
+def _publish(placement, german_contact, partner_contact):
+    """Both municipalities opt the partnership and its placement in: the transparency list has a row."""
+    for subject in (placement.eoi, placement):
+        for contact in (german_contact, partner_contact):
+            publication.set_consent(subject, None, True, by=contact)
 
 
 def _log_activities(placement, specialist, start):

@@ -369,6 +369,8 @@ class PlacementEvent(Record):
         REPORT_REMINDED = "report_reminded", _("Reminder of a report sent")
         SPECIALIST_INVITED = "specialist_invited", _("Specialist invited to the portal")
         SPECIALIST_JOINED = "specialist_joined", _("Specialist's account created")
+        PUBLICATION_CONSENTED = "publication_consented", _("Consent to publication given")
+        PUBLICATION_REVOKED = "publication_revoked", _("Consent to publication withdrawn")
 
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
@@ -382,6 +384,8 @@ class PlacementEvent(Record):
         Kind.REPORT_SUBMITTED: lambda params: _report_period(params),
         Kind.REPORT_REMINDED: lambda params: _report_period(params),
         Kind.SPECIALIST_INVITED: "%(email)s",
+        Kind.PUBLICATION_CONSENTED: "%(municipality)s",
+        Kind.PUBLICATION_REVOKED: "%(municipality)s",
     }
 
     class Meta(Record.Meta):
@@ -608,3 +612,91 @@ class Report(models.Model):
             setattr(self, name, values.get(name, ""))
         self.totals = totals
         self.submitted_at, self.submitted_by = timezone.now(), by
+
+
+class PublicationConsentQuerySet(models.QuerySet):
+    def standing(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class PublicationConsent(models.Model):
+    """One municipality's own opt-in to showing an EOI, or its placement, on the public transparency list.
+
+    Off until given; revocable. One row per subject and municipality holds the current state (who gave it
+    and when, who withdrew it and when); each give and withdraw is also in the subject's record. Which rows
+    the public sees follows from these in one place: placements.publication.
+    """
+
+    # CASCADE from the EOI as its participants do; a placement is never deleted (PROTECT elsewhere).
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="publication_consents",
+        verbose_name=_("expression of interest"),
+    )
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publication_consents",
+        verbose_name=_("placement"),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("given by"),
+    )
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = PublicationConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent to publication")
+        verbose_name_plural = _("consents to publication")
+        ordering = ["given_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(eoi__isnull=False, placement__isnull=True) | Q(eoi__isnull=True, placement__isnull=False),
+                name="publication_consent_for_eoi_or_placement",
+                violation_error_message=_("A consent to publication is for an expression of interest or a placement."),
+            ),
+            models.UniqueConstraint(
+                fields=["eoi", "municipality"],
+                condition=Q(eoi__isnull=False),
+                name="one_publication_consent_per_eoi_and_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["placement", "municipality"],
+                condition=Q(placement__isnull=False),
+                name="one_publication_consent_per_placement_and_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("given_at")),
+                name="publication_consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}: {self.eoi_id or ''}{self.placement_id or ''}"
+
+    @property
+    def is_standing(self):
+        return self.revoked_at is None

@@ -222,3 +222,34 @@ def check_may_cancel(user, registration):
     """The registered specialist cancels, and staff for them: a logged 403 for anybody else."""
     if user.pk != registration.specialist_id and not is_programme_staff(user):
         raise audit.refuse(registration, "another person's registration")
+
+
+# --- publication on the transparency list: each municipality's contacts decide for it ------------------------
+def publishing_municipalities(user, eoi, access=None):
+    """The EOI's municipalities `user` opts in or out for (their contact); none for everybody else, staff too.
+    `access`: `user`'s Access to `eoi`, when the caller has it already."""
+    if not user.is_authenticated:
+        return []
+    return (access or Access(user, eoi)).contact_of
+
+
+def publishing_for(user, eoi, municipality=None):
+    """The municipality `user` decides publication for: one they are a contact of (a logged 403 otherwise).
+
+    `municipality` may be left out by a contact of a single participating municipality.
+    """
+    mine = publishing_municipalities(user, eoi)
+    if municipality is None and len(mine) == 1:
+        return mine[0]
+    if municipality is None or municipality.pk not in {m.pk for m in mine}:
+        raise audit.refuse(eoi, f"publication consent for municipality {getattr(municipality, 'pk', None)}")
+    return municipality
+
+
+def check_may_publish(user, eoi):
+    """The municipalities `user` opts in for: the opt-in is for the contacts of the EOI's municipalities, a
+    logged 403 for its other readers."""
+    mine = publishing_municipalities(user, eoi)
+    if not mine:
+        raise audit.refuse(eoi, "may not decide publication")
+    return mine

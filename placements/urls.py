@@ -8,4 +8,5 @@ urlpatterns = [
     path("selection/", include("placements.url_parts.selection")),
     path("", include("placements.url_parts.portal")),
     path("events/", include("placements.url_parts.events")),
+    path("", include("placements.url_parts.publication")),
 ]

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,6 +15,11 @@ from placements.reports import period_of, schedule_reports
 from placements.tasks import render_report_pdf
 
 
+def short_date(day):
+    """A date as the reader writes it: 31.12.2026, 12/31/2026, 31/12/2026."""
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
 class PlacementWorkflow(Workflow):
     def check(self, placement, step, arguments):
         """An extension ends after the current end; an early end lies within the placement."""
@@ -21,17 +27,17 @@ class PlacementWorkflow(Workflow):
             new_end = arguments.get("new_end")
             if not isinstance(new_end, datetime.date) or new_end <= placement.end:
                 raise StepRefused(
-                    _("The new end must be after the current end (%(end)s).") % {"end": placement.end.isoformat()}
+                    _("The new end must be after the current end (%(end)s).") % {"end": short_date(placement.end)}
                 )
         if step == "end_early":
             end = arguments.get("end")
             if not isinstance(end, datetime.date) or end > placement.end:
                 raise StepRefused(
-                    _("The end must not be after the planned end (%(end)s).") % {"end": placement.end.isoformat()}
+                    _("The end must not be after the planned end (%(end)s).") % {"end": short_date(placement.end)}
                 )
             if end < placement.start:
                 raise StepRefused(
-                    _("The end must not be before the start (%(start)s).") % {"start": placement.start.isoformat()}
+                    _("The end must not be before the start (%(start)s).") % {"start": short_date(placement.start)}
                 )
 
     def record(self, placement, step, *, by, previous, comment, params):

@@ -33,7 +33,7 @@ from applications import invitations, services
 from applications.dossier import DOSSIER_DIR
 from applications.models import Attachment, Document, Event, Message, Status
 from applications.notifications import invitation_token
-from fachkraefte.models import AuditEntry, OutboundEmail
+from fachkraefte.models import AccessibilityFeedback, AuditEntry, OutboundEmail
 from partnerships.models import GrantRecord, JoinRequest, MunicipalityMembership, Role
 from placements.models import Candidate, OwnNetworkEvent, ShortlistEntry
 from placements.reports import schedule_reports
@@ -198,6 +198,13 @@ RULES = {
     "partnerships:verification_sent": PUBLIC,
     "partnerships:verify_email": page(EVERYBODY, lambda w: {"token": "tampered"}),
     "partnerships:resend_verification": PUBLIC,
+    # --- the public pages: the programme, the legal pages, the accessibility statement and its feedback form ----
+    "public:programme": read_only(EVERYBODY),
+    "public:imprint": read_only(EVERYBODY),
+    "public:privacy": read_only(EVERYBODY),
+    "public:contact": read_only(EVERYBODY),
+    "public:easy_language": read_only(EVERYBODY),
+    "public:accessibility": PUBLIC,
     # --- municipalities and partnerships --------------------------------------------------------------
     "partnerships:my_municipalities": page(SIGNED_IN),
     "partnerships:join": page(SIGNED_IN),
@@ -310,6 +317,12 @@ RULES = {
     "placements:own_event_create": page(
         OWN_SPECIALIST, key("placement", "placement_pk"), seen_by=OWN_SPECIALIST | STAFF
     ),
+    # --- the transparency list and its open data: public; the municipalities' contacts opt in -----------
+    "transparency:list": read_only(EVERYBODY, owned=False),
+    "transparency:csv": read_only(EVERYBODY, owned=False),
+    "transparency:iati": read_only(EVERYBODY, owned=False),
+    "placements:eoi_publication": action(EOI_WRITERS, EOI, seen_by=EOI_SEERS),
+    "placements:placement_publication": action(EOI_WRITERS, PLACEMENT, seen_by=PLACEMENT_READERS),
     # --- the admin's own pages and the custom admin views ---------------------------------------------
     "admin:index": page(STAFF),
     # Sends everybody to the portal's login, which asks for the second factor.
@@ -360,6 +373,7 @@ ADMIN_MODELS = {
     "axes.accessfailurelog": set(),
     "fachkraefte.auditentry": {"view"},
     "fachkraefte.outboundemail": {"view"},
+    "fachkraefte.accessibilityfeedback": {"view", "change", "delete"},  # answered, then deleted when done
     "partnerships.user": {"view", "add", "change", "delete"},
     "partnerships.municipality": {"view", "add", "change", "delete"},
     "partnerships.partnership": {"view", "add", "change", "delete"},
@@ -529,6 +543,7 @@ def admin_objects(world, staff):
     AccessFailureLog.objects.create(username="someone@example.org", ip_address="10.0.0.1")
     AuditEntry.objects.create(kind=AuditEntry.Kind.LOGIN, username="someone@example.org")
     OutboundEmail.objects.create(template="t", to=["someone@example.org"], language="de", subject="s", text="t")
+    AccessibilityFeedback.objects.create(message="The chart has no text.", language="de")
     GrantRecord.objects.create(user=staff, user_email=staff.email, kind="groups", after="programme_staff", via="admin")
     objects = {}
     for model in site._registry:

@@ -119,6 +119,7 @@ def test_changelist_queries_do_not_grow(client, staff, partnership, german_conta
     municipalities = list(partnership.municipalities.all())
     client.force_login(staff)
     services.start(partnership, municipalities, "local", by=german_contact)
+    client.get(reverse(CHANGELIST))  # the country filter's choices come from the cached dashboard figures
     with CaptureQueriesContext(connection) as one:
         client.get(reverse(CHANGELIST))
     for _ in range(9):

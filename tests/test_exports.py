@@ -144,6 +144,7 @@ def test_export_follows_the_changelist_filters_and_search(client, staff_en, eois
 
 def test_export_takes_the_same_queries_for_more_rows(client, staff, eois, partnership, german_contact):
     client.force_login(staff)
+    client.get(reverse(EXPORT, args=["xlsx"]))  # fills the cache of the dashboard figures (the country filter's)
     with CaptureQueriesContext(connection) as before:
         client.get(reverse(EXPORT, args=["xlsx"]))
     for _ in range(3):

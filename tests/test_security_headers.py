@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from applications.dossier import DOSSIER_DIR
 from applications.models import Event
 from fachkraefte import records
+from fachkraefte.models import AccessibilityFeedback
 from partnerships.models import GrantRecord, JoinRequest
 from placements.models import OwnNetworkEvent, Placement
 from tests import test_url_guard as guard
@@ -225,6 +226,9 @@ def one_of_each(world, superuser):
         CrontabSchedule: lambda: CrontabSchedule.objects.create(minute="0", hour="3"),
         SolarSchedule: lambda: SolarSchedule.objects.create(event="sunrise", latitude=52.5, longitude=13.4),
         ClockedSchedule: lambda: ClockedSchedule.objects.create(clocked_time=world["network_event"].starts_at),
+        AccessibilityFeedback: lambda: AccessibilityFeedback.objects.create(
+            page_url="/", message="The map has no text alternative.", language="en"
+        ),
         PeriodicTask: lambda: PeriodicTask.objects.create(
             name="a task", task="x", interval=IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
         ),

@@ -22,7 +22,7 @@ def field_display(eoi, name):
     if name == "sdgs":
         return ", ".join(str(label) for label in eoi.sdg_labels())
     if name == "wished_start" and value:
-        return date_format(value, "F Y")
+        return date_format(value, "YEAR_MONTH_FORMAT")
     return value
 
 

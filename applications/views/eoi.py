@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from applications.permissions import get_eoi_for_user
 from applications.uploads import AttachmentForm
 from fachkraefte.workflow import StepRefused, refusal_message
 from partnerships.models import MembershipRole, MunicipalityMembership
+from placements.views.transparency import publication_panel
 
 DASHBOARD_PAGE_SIZE = 25
 STAFF_ONLY_EVENTS = [Event.Kind.EXPORTED]
@@ -61,6 +62,18 @@ def start(request, partnership_pk):
 @login_required
 def detail(request, pk):
     eoi, access = get_eoi_for_user(request.user, pk)
+    return render_detail(request, eoi, access)
+
+
+def render_detail(request, eoi, access):
+    """The detail page of an EOI the caller has already fetched and checked through the policy.
+
+    Views that answer a refused form with the page again (invite, post a message) pass the EOI they
+    loaded, so the access check and the fetch happen once per request.
+    """
+    prefetch_related_objects([eoi], "confirmations")  # read by the checklist, whose turn and the notice below
+    prefetch_related_objects([eoi], "meetings", "terms__agreements__municipality")  # the needs dialogue's panel
+    confirmations = eoi.confirmations.all()
     confirmed = progress.standing_confirmations(eoi)
     context = {
         "eoi": eoi,
@@ -71,8 +84,8 @@ def detail(request, pk):
         "checklist": progress.checklist(eoi),
         "whose_turn": progress.whose_turn(eoi),
         "confirmed": confirmed,
-        "voided": eoi.confirmations.filter(voided_at__isnull=False).exists()
-        and not eoi.confirmations.standing().exists(),
+        "voided": any(c.voided_at is not None for c in confirmations)
+        and not any(c.voided_at is None for c in confirmations),
         "parts": [(part, [(eoi._meta.get_field(f), f) for f in PART_FIELDS[part]]) for part in Part],
         "events": eoi.events.exclude(kind__in=STAFF_ONLY_EVENTS).select_related("actor")[:50],
         **invitation_context(request, eoi, access),
@@ -84,6 +97,7 @@ def detail(request, pk):
         "complete": not eoi.missing_fields(),
         "part_to_fill": progress.first_part_to_fill(eoi, [part.value for part in Part if access.can_edit_part(part)]),
         "returned": returned_for_changes(eoi),
+        "publication": publication_panel(eoi, request.user, access),
     }
     return render(request, "applications/detail.html", context)
 

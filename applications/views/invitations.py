@@ -36,7 +36,7 @@ def invitation_form(user, eoi, data=None):
 @login_required
 @require_POST
 def invite(request, pk):
-    eoi, _access = get_eoi_for_user(request.user, pk, write="invite")
+    eoi, access = get_eoi_for_user(request.user, pk, write="invite")
     form = invitation_form(request.user, eoi, request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -45,7 +45,7 @@ def invite(request, pk):
         return redirect("applications:detail", pk)
     # The detail page again, with the form as it was sent and why it was refused.
     request.invitation_form = form
-    return eoi_views.detail(request, pk)
+    return eoi_views.render_detail(request, eoi, access)
 
 
 @login_required

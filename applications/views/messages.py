@@ -17,7 +17,7 @@ from fachkraefte.downloads import private_download
 @login_required
 @require_POST
 def post_message(request, pk):
-    eoi, _access = get_eoi_for_user(request.user, pk, write="post_message")
+    eoi, access = get_eoi_for_user(request.user, pk, write="post_message")
     form = messaging.MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -31,7 +31,7 @@ def post_message(request, pk):
             return redirect(reverse("applications:detail", args=[pk]) + "#messages")
     # The detail page again, with the form as it was sent and why it was refused (see _messages.html).
     request.message_form = form
-    return eoi_views.detail(request, pk)
+    return eoi_views.render_detail(request, eoi, access)
 
 
 @login_required

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401  (the transparency list and open data are added here)
+"""The public transparency list and its open data, mounted at /transparency/: no login."""
+
+from django.urls import path
+
+from placements.views import transparency
 
 app_name = "transparency"
 
-urlpatterns = []
+urlpatterns = [
+    path("", transparency.transparency_list, name="list"),
+    path("placements.csv", transparency.transparency_csv, name="csv"),
+    path("iati-activities.xml", transparency.transparency_iati, name="iati"),
+]

@@ -5,10 +5,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models.functions import TruncQuarter
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,8 +28,11 @@ from placements.permissions import (
     get_report_to_mark_read,
     is_own_specialist,
 )
+from placements.views.transparency import publication_panel
 
 RECORDS_SHOWN = 50
+ACTIVITIES_PER_PAGE = 50  # a page of the log stays far below 150 kB of HTML however long the placement runs
+REPORTS_PER_PAGE = 25
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -83,7 +88,10 @@ class ActivityForm(forms.ModelForm):
         if not self.placement.start <= date <= self.placement.end:
             raise ValidationError(
                 _("The date must lie within the placement (%(start)s – %(end)s).")
-                % {"start": self.placement.start.isoformat(), "end": self.placement.end.isoformat()}
+                % {
+                    "start": date_format(self.placement.start, "SHORT_DATE_FORMAT"),
+                    "end": date_format(self.placement.end, "SHORT_DATE_FORMAT"),
+                }
             )
         return date
 
@@ -136,6 +144,7 @@ def placement_detail(request, pk):
         "open_reports": placement.reports.filter(state=Report.State.DUE).order_by("due_date")[:3],
         "today": timezone.localdate(),
         "records": placement.events.select_related("actor")[:RECORDS_SHOWN],
+        "publication": publication_panel(placement, request.user),
     }
     return render(request, "placements/portal_placement_detail.html", context)
 
@@ -168,13 +177,13 @@ def activity_list(request, pk):
     placement = get_placement_for_user(request.user, pk)
     activity_filter = ActivityFilter(request.GET or None, queryset=placement.activities.all())
     activities = activity_filter.qs
-    rows = [
-        (activity, labels(Theme, activity.themes), labels(Principle, activity.principles)) for activity in activities
-    ]
+    page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(activity, labels(Theme, activity.themes), labels(Principle, activity.principles)) for activity in page]
     context = {
         "placement": placement,
         "filter": activity_filter,
         "rows": rows,
+        "page": page,
         "quarters": quarterly_totals(activities),
         "is_specialist": is_own_specialist(request.user, placement),
     }
@@ -207,9 +216,11 @@ def _activity_form(request, placement, activity):
 @login_required
 def report_list(request, pk):
     placement = get_placement_for_user(request.user, pk)
+    page = Paginator(placement.reports.order_by("due_date", "pk"), REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "placement": placement,
-        "reports": placement.reports.order_by("due_date", "pk"),
+        "reports": page.object_list,
+        "page": page,
         "today": timezone.localdate(),
         "is_specialist": is_own_specialist(request.user, placement),
     }

@@ -96,3 +96,27 @@ def test_periodic_task_form_script_works_from_its_file(portal, browser, db, scre
     expect(page.locator(".field-crontab .help")).to_contain_text("03:00")
     screenshot(page, "periodic-task-form")
     assert page.evaluate("window.cspViolations") == []
+
+
+def test_admin_forms_draw_their_widgets_without_a_blocked_style(portal, browser, world, screenshot):
+    """The three admin forms with the most widgets (select2 boxes, the two-box selector, calendars, inline rows):
+    loaded and used, at 1,280 and 390 px, nothing they draw is refused by style-src 'self' (no style="" in markup
+    and no <style>; styles set through the CSSOM are allowed)."""
+    page = signed_in_page(browser, portal, UserFactory(is_staff=True, is_superuser=True))
+    for label, path in [
+        ("eoi-change", f"/admin/applications/expressionofinterest/{world['eoi'].pk}/change/"),
+        ("candidate-add", "/admin/placements/candidate/add/"),
+        ("placement-add", "/admin/placements/placement/add/"),
+    ]:
+        assert visit(page, portal + path) == ([], []), label
+        for widget in (".select2-selection", ".datetimeshortcuts a:has(.date-icon)", ".add-row a"):
+            target = page.locator(widget)
+            if target.count() and target.first.is_visible():
+                target.first.click()
+                page.keyboard.press("Escape")
+        assert page.evaluate("window.cspViolations") == [], label
+        assert page.evaluate("document.querySelectorAll('style').length") == 0, label
+        screenshot(page, f"{label}-1280")
+        page.set_viewport_size({"width": 390, "height": 900})
+        screenshot(page, f"{label}-390")
+        page.set_viewport_size({"width": 1280, "height": 900})

@@ -1,0 +1,240 @@
+"""The transparency list and its open data (public, no login), and the municipalities' opt-in to them.
+
+What is public is decided in placements.publication; who opts in for which municipality in
+placements.permissions. These views look up, bind, call the service and redirect, or read and render.
+"""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import CharField, Count, Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models.functions import Cast
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_countries import countries
+
+from applications.models import ExpressionOfInterest, Participant
+from applications.permissions import get_eoi_for_user
+from applications.vocabulary import Sdg, Theme
+from partnerships.models import Municipality, Side, SpecialistModel
+from placements import open_data, publication
+from placements.models import Placement
+from placements.permissions import check_may_publish, get_placement_for_user, publishing_municipalities
+
+PER_PAGE = 20
+
+
+# --- the municipalities' opt-in ------------------------------------------------------------------------------
+class PublicationForm(forms.Form):
+    """One municipality's opt-in or withdrawal: the buttons on the EOI and placement pages post it."""
+
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), widget=forms.HiddenInput)
+    consent = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1", widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=[m.pk for m in municipalities])
+
+
+def publication_panel(subject, user, access=None):
+    """The context of templates/placements/_publication_consent.html for an EOI or a placement; `access`: the
+    page's applications.permissions.Access of `user`, if it has one already."""
+    eoi = publication.eoi_of(subject)
+    prefetch_related_objects([eoi], "participants__municipality")  # a no-op when the view has done it
+    mine = {m.pk for m in publishing_municipalities(user, eoi, access)}
+    consents = publication.consents_of(subject)
+    is_eoi = isinstance(subject, ExpressionOfInterest)
+    rows = []
+    for participant in eoi.participants.all():
+        municipality = participant.municipality
+        consent = consents.get(municipality.pk)
+        standing = consent is not None and consent.is_standing
+        form = None
+        if municipality.pk in mine:
+            initial = {"municipality": municipality.pk, "consent": "0" if standing else "1"}
+            form = PublicationForm(initial=initial, municipalities=[municipality])
+        rows.append({"municipality": municipality, "consent": consent, "standing": standing, "form": form})
+    placements = Placement.objects.none() if is_eoi else Placement.objects.filter(pk=subject.pk)
+    entry = publication.public_entries([eoi], placements)[0]
+    return {
+        "is_eoi": is_eoi,
+        "action": ("placements:eoi_publication" if is_eoi else "placements:placement_publication", subject.pk),
+        "rows": rows,
+        "everybody": all(row["standing"] for row in rows),
+        "is_public": publication.is_published(subject),
+        "preview": entry.fields(),
+    }
+
+
+def _set_consent(request, subject):
+    eoi = publication.eoi_of(subject)
+    prefetch_related_objects([eoi], "participants__municipality")
+    mine = check_may_publish(request.user, eoi)
+    form = PublicationForm(request.POST, municipalities=mine)
+    if not form.is_valid():  # a tampered form, or none: there is no field on the page to show an error at
+        messages.error(request, _("Please say for which municipality you decide."))
+        return
+    data = form.cleaned_data
+    publication.set_consent(subject, data["municipality"], data["consent"], by=request.user)
+    if data["consent"]:
+        message = _("%(municipality)s agrees to the publication on the transparency list.")
+    else:
+        message = _("%(municipality)s has withdrawn its consent to the publication.")
+    messages.success(request, message % {"municipality": data["municipality"].name})
+
+
+@login_required
+@require_POST
+def eoi_publication(request, pk):
+    eoi, _access = get_eoi_for_user(request.user, pk)
+    _set_consent(request, eoi)
+    return redirect("applications:detail", eoi.pk)
+
+
+@login_required
+@require_POST
+def placement_publication(request, pk):
+    placement = get_placement_for_user(request.user, pk)
+    _set_consent(request, placement)
+    return redirect("placements:placement_detail", placement.pk)
+
+
+# --- the public list ---------------------------------------------------------------------------------------
+def _json_list_has(queryset, field, value):
+    """Rows whose JSON list `field` holds `value`: matched on its text, which works on SQLite and PostgreSQL."""
+    text = f"_{field}_text"
+    pattern = f'"{value}"' if isinstance(value, str) else rf"(^|[^0-9]){value}([^0-9]|$)"
+    return queryset.annotate(**{text: Cast(field, CharField())}).filter(**{f"{text}__regex": pattern})
+
+
+def _partner_countries():
+    """The partner countries of the published EOIs, as (code, name) choices in the reader's language."""
+    codes = (
+        Participant.objects.filter(eoi__in=publication.published_eois().values("pk"), side=Side.PARTNER)
+        .values_list("municipality__country", flat=True)
+        .distinct()
+    )
+    return sorted(((code, str(countries.name(code))) for code in codes), key=lambda choice: choice[1])
+
+
+ALL = gettext_lazy("all")
+
+
+class TransparencyFilter(django_filters.FilterSet):
+    country = django_filters.ChoiceFilter(
+        label=gettext_lazy("Country"), choices=[], method="in_country", empty_label=ALL
+    )
+    theme = django_filters.ChoiceFilter(
+        label=gettext_lazy("Theme"), choices=Theme.choices, method="has_theme", empty_label=ALL
+    )
+    sdg = django_filters.ChoiceFilter(label=gettext_lazy("SDG"), choices=Sdg.choices, method="has_sdg", empty_label=ALL)
+    model = django_filters.ChoiceFilter(
+        label=gettext_lazy("Specialist model"),
+        choices=SpecialistModel.choices,
+        field_name="specialist_model",
+        empty_label=ALL,
+    )
+
+    class Meta:
+        model = ExpressionOfInterest
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["country"].extra["choices"] = _partner_countries()
+
+    def in_country(self, queryset, name, value):
+        partner_there = Participant.objects.filter(eoi=OuterRef("pk"), side=Side.PARTNER, municipality__country=value)
+        return queryset.filter(Exists(partner_there))
+
+    def has_theme(self, queryset, name, value):
+        return _json_list_has(queryset, "themes", value)
+
+    def has_sdg(self, queryset, name, value):
+        return _json_list_has(queryset, "sdgs", int(value))
+
+
+def counts_by_country(eois):
+    """[(country name, EOIs, published placements)] of the partner countries of `eois`, most first; one query."""
+    rows = (
+        Participant.objects.filter(eoi__in=eois.values("pk"), side=Side.PARTNER)
+        .values("municipality__country")
+        .annotate(
+            eois=Count("eoi", distinct=True),
+            placements=Count(
+                "eoi__placement",
+                distinct=True,
+                filter=Q(eoi__placement__in=publication.published_placements().values("pk")),
+            ),
+        )
+    )
+    counts = [
+        {"code": row["municipality__country"], "name": str(countries.name(row["municipality__country"]))}
+        | {"eois": row["eois"], "placements": row["placements"]}
+        for row in rows
+    ]
+    return sorted(counts, key=lambda row: (-row["eois"], row["name"]))
+
+
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 22, 10, 170, 560
+
+
+def country_chart(counts):
+    """The geometry of the bar chart drawn on the server (inline SVG, no script, no style attribute)."""
+    most = max((row["eois"] for row in counts), default=0) or 1
+    room = CHART_WIDTH - LABEL_WIDTH - 40
+    bars = []
+    for number, row in enumerate(counts):
+        y = number * (BAR_HEIGHT + BAR_GAP)
+        width = max(2, round(room * row["eois"] / most))
+        placed = round(room * row["placements"] / most)
+        bars.append(
+            {**row, "y": y, "text_y": round(y + BAR_HEIGHT * 0.7), "width": width, "placed_width": placed}
+            | {"value_x": LABEL_WIDTH + width + 6}
+        )
+    height = max(1, len(counts) * (BAR_HEIGHT + BAR_GAP))
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": height,
+        "label_width": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+    }
+
+
+@require_GET
+def transparency_list(request):
+    filters = TransparencyFilter(request.GET or None, queryset=publication.published_eois())
+    eois = filters.qs.order_by("-submitted_at", "-pk")
+    counts = counts_by_country(eois)
+    page = Paginator(eois.prefetch_related("participants__municipality"), PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "entries": publication.public_entries(page.object_list, publication.published_placements()),
+        "counts": counts,
+        "chart": country_chart(counts),
+        "total": page.paginator.count,
+    }
+    return render(request, "placements/transparency_list.html", context)
+
+
+@require_GET
+def transparency_csv(request):
+    response = HttpResponse(open_data.placements_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="fachkraeftefonds-placements.csv"'
+    return response
+
+
+@require_GET
+def transparency_iati(request):
+    response = HttpResponse(open_data.placements_iati(), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="fachkraeftefonds-iati-activities.xml"'
+    return response
