@@ -35,15 +35,6 @@ def pytest_configure(config):
     n_plus_one.install()  # every request and task fails on an N+1 (tests/n_plus_one.py)
 
 
-# The longest tests go first: xdist hands each worker tests in collection order, so one worker runs these while
-# the other works through the many short ones, and neither waits for a long test at the end.
-LONGEST_FIRST = ("tests/browser/test_accessibility.py", "tests/test_bench_smoke.py")
-
-
-def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
-
-
 @pytest.fixture(autouse=True)
 def fast_hashing_and_the_test_address(settings):
     """Real hashing costs ~0.3 s a user by design; the tests do not test PBKDF2."""
