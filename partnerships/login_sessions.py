@@ -3,14 +3,18 @@ deactivation; the time limits of sessions that must use a second factor; and the
 that changing the e-mail address, the password or the second factor asks for."""
 
 import time
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.utils import timezone
 
 from fachkraefte.audit import client_ip
 from partnerships.models import LoginSession
 
-# settings.SESSION_ENGINE is the database backend: sessions are rows that can be found and deleted by key.
+# settings.SESSION_ENGINE keeps sessions in the database (read through the cache): rows that can be found by key, and
+# ended through the engine so that no cached copy outlives them.
 STARTED_KEY = "signed_in_at"
 SEEN_KEY = "last_seen_at"
 # The name under which the session keeps the time of the last password confirmation: not a password.
@@ -53,6 +57,8 @@ def end_sessions(user, *, keep=None):
     others = LoginSession.objects.filter(user=user).exclude(session_key=keep or "")
     keys = list(others.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    caches[settings.SESSION_CACHE_ALIAS].delete_many([store.cache_key_prefix + key for key in keys])
     LoginSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
 

@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnerships import login_sessions
@@ -171,3 +173,13 @@ def admin_form_data(page):
             data[f"{inline_form.prefix}-id"] = inline_form.instance.pk
             data[f"{inline_form.prefix}-user"] = inline_form.instance.user_id
     return data
+
+
+def test_a_signed_in_page_reads_its_session_from_the_cache(client, german_contact):
+    """The session is written through to the database and read from the cache: no session query per page."""
+    log_in(client, german_contact)
+    client.get(reverse("applications:dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("applications:dashboard")).status_code == 200
+    assert not [query for query in queries if "django_session" in query["sql"]]
+    assert Session.objects.filter(session_key=client.session.session_key).exists()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from applications import permissions, progress, services
 from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
-from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Event, Part, Status
+from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Event, Part, Status, TermsAgreement
 from applications.permissions import get_eoi_for_user
 from applications.uploads import AttachmentForm
 from fachkraefte.workflow import StepRefused, refusal_message
@@ -72,7 +72,8 @@ def render_detail(request, eoi, access):
     loaded, so the access check and the fetch happen once per request.
     """
     prefetch_related_objects([eoi], "confirmations")  # read by the checklist, whose turn and the notice below
-    prefetch_related_objects([eoi], "meetings", "terms__agreements__municipality")  # the needs dialogue's panel
+    agreements = Prefetch("terms__agreements", queryset=TermsAgreement.objects.select_related("municipality"))
+    prefetch_related_objects([eoi], "meetings", agreements)  # the needs dialogue's panel
     confirmations = eoi.confirmations.all()
     confirmed = progress.standing_confirmations(eoi)
     context = {

@@ -167,8 +167,8 @@ def quarter_label(day):
     return _("Q%(quarter)s %(year)s") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
 
 
-def labels(choices, values):
-    names = dict(choices.choices)
+def labels(names, values):
+    """The labels of `values` by `names` ({value: label}, made once per page, not once per row)."""
     return [names[value] for value in values if value in names]
 
 
@@ -178,7 +178,8 @@ def activity_list(request, pk):
     activity_filter = ActivityFilter(request.GET or None, queryset=placement.activities.all())
     activities = activity_filter.qs
     page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(activity, labels(Theme, activity.themes), labels(Principle, activity.principles)) for activity in page]
+    themes, principles = ({value: str(label) for value, label in c.choices} for c in (Theme, Principle))
+    rows = [(activity, labels(themes, activity.themes), labels(principles, activity.principles)) for activity in page]
     context = {
         "placement": placement,
         "filter": activity_filter,
