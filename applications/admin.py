@@ -1,12 +1,19 @@
 """The programme staff's workplace: every EOI, its history, and the buttons that move it on."""
 
+import copy
 import datetime
+import functools
 
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
-from django.db.models import Prefetch, Q
+from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -44,6 +51,82 @@ def search_terms(search_term):
             yield bit
 
 
+def country_names():
+    """{code: name} in the active language: countries.name() translates afresh on each call, and a page names a
+    hundred partner countries in its filter and one or two in each of its fifty rows."""
+    return _country_names(get_language())
+
+
+@functools.cache
+def _country_names(language):
+    return dict(countries)  # the names in `language`, the active one
+
+
+def local(moment):
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
+class SubmissionsPaginator(Paginator):
+    """Counts the listed EOIs and finds the years they were submitted in, in one pass over the list.
+
+    Django's admin asks the filtered list three times: its COUNT, then (the date hierarchy) its first and last
+    submission, then its DISTINCT years; each pass runs the filters' and the search's subqueries again. Here one
+    query counts the list, its span and its submissions per year, the years taken from the span of all EOIs (two
+    ends of an index)."""
+
+    @cached_property
+    def figures(self):
+        eois = self.object_list
+        span = eois.model._default_manager.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+        years = range(local(span["first"]).year, local(span["last"]).year + 1) if span["first"] else range(0)
+        figures = eois.aggregate(
+            count=Count("*"),
+            first=Min("submitted_at"),
+            last=Max("submitted_at"),
+            **{f"in_{year}": Count("submitted_at", filter=Q(submitted_at__year=year)) for year in years},
+        )
+        figures["years"] = [year for year in years if figures[f"in_{year}"]]
+        return figures
+
+    @cached_property
+    def count(self):
+        return self.figures["count"]
+
+
+class ExpressionOfInterestChangeList(ChangeList):
+    """Django's changelist, with its row links and its date hierarchy worked out with less repeated work."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Each row's link keeps the list's filters. Django's admin adds them row by row, resolving each row's URL to
+        # learn that it is not the list's own (0.2 ms a row, 10 ms a filtered page); url_for_result adds them here.
+        self.filters_for_rows, self.preserved_filters = self.preserved_filters, ""
+
+    def url_for_result(self, result):
+        url = super().url_for_result(result)
+        return f"{url}?{self.filters_for_rows}" if self.filters_for_rows else url
+
+    @cached_property
+    def date_hierarchy_links(self):
+        """Django's date hierarchy, where it starts taken from the paginator's figures instead of two more queries."""
+        field, figures = self.date_hierarchy, self.paginator.figures
+        if any(f"{field}__{part}" in self.params for part in ("year", "month", "day")):
+            return admin_list.date_hierarchy(self)  # the months of a year or the days of a month: one query
+        first, last = (local(figures["first"]), local(figures["last"])) if figures["first"] else (None, None)
+        if first and first.year == last.year:
+            # Every listed EOI was submitted in one year (or month): Django starts at its months (or days).
+            start = copy.copy(self)
+            start.params = {**self.params, f"{field}__year": first.year}
+            if first.month == last.month:
+                start.params[f"{field}__month"] = first.month
+            return admin_list.date_hierarchy(start)
+        choices = [
+            {"link": self.get_query_string({f"{field}__year": str(year)}, [f"{field}__"]), "title": str(year)}
+            for year in figures["years"]
+        ]
+        return {"show": True, "back": None, "choices": choices}
+
+
 def admin_field(name):
     """Lists are shown as the applicants see them, not as JSON."""
     return f"{name}_display" if name in JSON_FIELDS else name
@@ -77,7 +160,8 @@ class PartnerCountryFilter(admin.SimpleListFilter):
         # The partner countries of the staff dashboard's figures (kept in the cache, a few minutes old at most):
         # not 40,000 participants joined and made distinct on every page of the list.
         codes = {code for code, _count in dashboard_figures.current().country_counts}
-        return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: str(pair[1]))
+        names = country_names()
+        return sorted(((code, names.get(code, "")) for code in codes), key=lambda pair: pair[1])
 
     def queryset(self, request, queryset):
         if self.value():
@@ -115,7 +199,8 @@ class ExpressionOfInterestAdmin(WorkflowAdminMixin, CheckedPrefillMixin, Dashboa
     list_select_related = ["partnership"]
     show_full_result_count = False  # "5 of 20,000": a second count of every EOI on each filtered page
     list_per_page = 50  # each row works out whose turn it is (a draft: its checklist); 100 rows took twice as long
-    date_hierarchy = "submitted_at"
+    date_hierarchy = "submitted_at"  # its years come with the count (SubmissionsPaginator), not in two more queries
+    paginator = SubmissionsPaginator
     inlines = [ParticipantInline, *DIALOGUE_INLINES, *MESSAGE_INLINES, EventInline]
     readonly_fields = [
         *[f"{name}_display" for name in JSON_FIELDS],
@@ -167,10 +252,14 @@ class ExpressionOfInterestAdmin(WorkflowAdminMixin, CheckedPrefillMixin, Dashboa
             super()
             .get_queryset(request)
             .prefetch_related(
-                "participants__municipality",
+                # The participants with their municipalities in one query (they are joined for the ordering anyway).
+                Prefetch("participants", queryset=Participant.objects.select_related("municipality")),
                 Prefetch("confirmations", queryset=Confirmation.objects.standing()),
             )
         )
+
+    def get_changelist(self, request, **kwargs):
+        return ExpressionOfInterestChangeList
 
     def get_search_results(self, request, queryset, search_term):
         """Each word matches the partnership's name, a participating municipality's name or the start of its
@@ -210,8 +299,11 @@ class ExpressionOfInterestAdmin(WorkflowAdminMixin, CheckedPrefillMixin, Dashboa
 
     @admin.display(description=_("partner countries"))
     def partner_countries(self, eoi):
+        names = country_names()
         return ", ".join(
-            sorted({str(p.municipality.country.name) for p in eoi.participants.all() if p.side == Side.PARTNER})
+            sorted(
+                {names.get(p.municipality.country.code, "") for p in eoi.participants.all() if p.side == Side.PARTNER}
+            )
         )
 
     def get_urls(self):

@@ -165,7 +165,9 @@ class ExpressionOfInterestQuerySet(models.QuerySet):
         return self.filter(participants__municipality__in=municipalities).distinct()
 
     def with_participants(self):
-        return self.select_related("partnership").prefetch_related("participants__municipality")
+        """The partnership joined, the participants with their municipalities in one more query."""
+        participants = models.Prefetch("participants", queryset=Participant.objects.select_related("municipality"))
+        return self.select_related("partnership").prefetch_related(participants)
 
 
 class ExpressionOfInterest(FSMModelMixin, models.Model):
@@ -235,6 +237,10 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
             models.Index(fields=["status", "status_changed_at"], name="eoi_status_since_idx"),
             # The admin's date hierarchy: first and last submission, the years (an index-only scan).
             models.Index(fields=["submitted_at"], name="eoi_submitted_idx"),
+            # The admin's name search counts the EOIs of the partnerships found (an index-only scan).
+            models.Index(fields=["partnership", "id"], name="eoi_partnership_idx"),
+            # A recruiter's candidates: those who applied for an EOI of the models their channel recruits.
+            models.Index(fields=["specialist_model", "id"], name="eoi_model_idx"),
         ]
 
     def __str__(self):
@@ -394,6 +400,8 @@ class Participant(models.Model):
         verbose_name_plural = _("participating municipalities")
         ordering = ["side", "municipality__name"]  # the German side first
         constraints = [models.UniqueConstraint(fields=["eoi", "municipality"], name="one_participation_per_eoi")]
+        # The admin's partner-country filter: the EOIs of a country's municipalities (an index-only scan).
+        indexes = [models.Index(fields=["municipality", "side", "eoi"], name="participant_place_eoi_idx")]
 
     def __str__(self):
         return str(self.municipality)
@@ -520,7 +528,11 @@ class Event(Record):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         # Events of one kind, newest first (the dashboard's recent dossiers) among 200,000 and more.
-        indexes = [models.Index(fields=["kind", "-created_at"], name="event_kind_newest_idx")]
+        indexes = [
+            models.Index(fields=["kind", "-created_at"], name="event_kind_newest_idx"),
+            # The EOIs once returned for changes (the work queue's resubmissions): a few thousand events, by EOI.
+            models.Index(fields=["eoi"], condition=models.Q(to_status=Status.RETURNED), name="event_returned_idx"),
+        ]
 
     @staticmethod
     def status_detail(params):

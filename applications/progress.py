@@ -23,19 +23,23 @@ def standing_confirmations(eoi):
 
 
 def checklist(eoi):
+    return list(checklist_items(eoi))
+
+
+def checklist_items(eoi):
+    """The checklist, one item at a time: whose turn it is needs only the first open item, and the
+    confirmations (a fingerprint of the whole content) only once every part is complete."""
     missing = eoi.missing_fields()
-    items = []
     for part in Part:
         side = PART_SIDE[part]
         # Who owes a part, by name: "Partner side (Windhoek)", never "German side (German side)".
         owed_by = ", ".join(m.name for m in eoi.municipalities_of_side(side)) if side else _("both sides")
-        items.append(ChecklistItem(part.label, part.value not in missing, owed_by, is_part=True))
+        yield ChecklistItem(part.label, part.value not in missing, owed_by, is_part=True)
     confirmed = standing_confirmations(eoi)
     for participant in eoi.participants.all():
         label = _("Confirmation by %(municipality)s") % {"municipality": participant.municipality.name}
         done = participant.municipality_id in confirmed
-        items.append(ChecklistItem(label, done, participant.municipality.name, is_part=False))
-    return items
+        yield ChecklistItem(label, done, participant.municipality.name, is_part=False)
 
 
 STAFF_TURN = {
@@ -64,10 +68,9 @@ def whose_turn(eoi):
         return _("Applicants"), _("Choose among the shortlisted candidates")
     if eoi.status == Status.RETURNED:
         return _("Applicants"), _("Revise as programme staff asked, then confirm and submit again")
-    open_items = [item for item in checklist(eoi) if not item.done]
-    if not open_items:
+    first = next((item for item in checklist_items(eoi) if not item.done), None)
+    if first is None:
         return _("Applicants"), _("Submit the expression of interest")
-    first = open_items[0]
     if first.is_part:
         return first.owed_by, _("Complete: %(item)s") % {"item": first.label}
     return first.owed_by, first.label

@@ -6,7 +6,7 @@ that stayed longer in their status than settings.EOI_STATUS_LIMITS allows.
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ def admin_link(eoi_id):
 
 # --- submitted, and submitted again after a return -------------------------------------------------------
 def was_returned():
+    """Whether the EOI was returned for changes once (index event_returned_idx: those few among all events)."""
     return Exists(Event.objects.filter(eoi=OuterRef("pk"), to_status=Status.RETURNED))
 
 
@@ -52,6 +53,7 @@ def submitted_items(key, label, mark=""):
         now = timezone.now()
         for eoi in eois.select_related("partnership"):
             yield work.WorkItem(
+                pk=eoi.pk,
                 kind=key,
                 label=str(label),
                 title=str(eoi),
@@ -65,27 +67,35 @@ def submitted_items(key, label, mark=""):
 
 
 # --- terms of reference waiting for staff's agreement ----------------------------------------------------
+class RowCount(Subquery):
+    """How many rows a subquery has, as one value. Compared row by row: PostgreSQL looks up the few rows of each
+    (an anti-join on the same condition would hash every participant and every agreement of the programme)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
 def terms_waiting_for_staff():
     """The newest version of each EOI's terms in the needs dialogue: every municipality agreed, staff not yet.
 
     `since` is when the last municipality agreed: from then on it waits for staff alone.
     """
-    newest = TermsOfReference.objects.filter(eoi=OuterRef("eoi")).order_by("-number").values("number")[:1]
-    by_participants = TermsAgreement.objects.filter(
-        terms=OuterRef("pk"), municipality__eoi_participations__eoi=OuterRef("eoi")
-    )
-    agreed = by_participants.order_by().values("terms").annotate(n=Count("pk")).values("n")
-    parties = Participant.objects.filter(eoi=OuterRef("eoi")).order_by().values("eoi").annotate(n=Count("pk"))
+    newer = TermsOfReference.objects.filter(eoi=OuterRef("eoi"), number__gt=OuterRef("number"))
     by_staff = TermsAgreement.objects.filter(terms=OuterRef("pk"), municipality__isnull=True)
+    parties = Participant.objects.filter(eoi=OuterRef("eoi")).order_by()
+    agreed = TermsAgreement.objects.filter(terms=OuterRef(OuterRef("pk")), municipality=OuterRef("municipality"))
+    by_parties = TermsAgreement.objects.filter(
+        terms=OuterRef("pk"),
+        municipality__in=Participant.objects.filter(eoi=OuterRef(OuterRef("eoi"))).values("municipality"),
+    )
     return (
-        TermsOfReference.objects.filter(eoi__status=Status.NEEDS_DIALOGUE, number=Subquery(newest))
-        .filter(~Exists(by_staff))
-        .annotate(
-            agreed=Subquery(agreed),
-            parties=Subquery(parties.values("n")),
-            since=Subquery(by_participants.order_by("-agreed_at").values("agreed_at")[:1]),
-        )
-        .filter(agreed=F("parties"))
+        TermsOfReference.objects.filter(eoi__status=Status.NEEDS_DIALOGUE)
+        .exclude(Exists(newer))
+        .exclude(Exists(by_staff))
+        .filter(Exists(parties))
+        .annotate(not_agreed=RowCount(parties.exclude(Exists(agreed)).values("pk")))
+        .filter(not_agreed=0)
+        .annotate(since=Subquery(by_parties.order_by("-agreed_at").values("agreed_at")[:1]))
     )
 
 
@@ -93,6 +103,7 @@ def terms_items(terms_versions):
     now = timezone.now()
     for terms in terms_versions.select_related("eoi__partnership"):
         yield work.WorkItem(
+            pk=terms.pk,
             kind=TERMS,
             label=str(TERMS_LABEL),
             title=gettext("%(eoi)s – terms of reference, version %(number)s")
@@ -104,19 +115,17 @@ def terms_items(terms_versions):
 
 
 # --- EOIs past their status's limit that no other kind lists ---------------------------------------------
-def overdue_not_listed_elsewhere():
-    """Overdue EOIs; those another kind lists (to review, to hand over, ...) are flagged there instead."""
-    eois = ExpressionOfInterest.objects.filter(overdue_q())
-    for kind in work.kinds():
-        if kind.eoi_pks is not None and kind.key != OVERDUE:
-            eois = eois.exclude(pk__in=kind.eoi_pks())
-    return eois
+def overdue():
+    """Overdue EOIs. The queue lists those no other kind lists (WorkKind.unlisted_eois_only): the kind that lists
+    one (to review, to hand over, ...) flags it overdue instead."""
+    return ExpressionOfInterest.objects.filter(overdue_q())
 
 
 def overdue_items(eois):
     now = timezone.now()
     for eoi in eois.select_related("partnership"):
         yield work.WorkItem(
+            pk=eoi.pk,
             kind=OVERDUE,
             label=str(OVERDUE_LABEL),
             title=str(eoi),
@@ -143,34 +152,28 @@ def staff_work():
             _("Submitted for review"),
             lambda: submitted(resubmitted=False),
             submitted_items(SUBMITTED, _("Submitted for review")),
+            SUBMITTED_SINCE,
             order=10,
-            eoi_pks=lambda: submitted(resubmitted=False).values("pk"),
-            since=SUBMITTED_SINCE,
+            eoi="pk",
         ),
         work.WorkKind(
             RESUBMITTED,
             _("Resubmitted after a return"),
             lambda: submitted(resubmitted=True),
             submitted_items(RESUBMITTED, _("Resubmitted after a return"), _("resubmitted")),
+            SUBMITTED_SINCE,
             order=20,
-            eoi_pks=lambda: submitted(resubmitted=True).values("pk"),
-            since=SUBMITTED_SINCE,
+            eoi="pk",
         ),
-        work.WorkKind(
-            TERMS,
-            TERMS_LABEL,
-            terms_waiting_for_staff,
-            terms_items,
-            order=30,
-            eoi_pks=lambda: terms_waiting_for_staff().values("eoi"),
-            since=F("since"),
-        ),
+        work.WorkKind(TERMS, TERMS_LABEL, terms_waiting_for_staff, terms_items, F("since"), order=30, eoi="eoi"),
         work.WorkKind(
             OVERDUE,
             OVERDUE_LABEL,
-            overdue_not_listed_elsewhere,
+            overdue,
             overdue_items,
+            F("status_changed_at"),
             order=100,
-            since=F("status_changed_at"),
+            eoi="pk",
+            unlisted_eois_only=True,
         ),
     ]

@@ -2,7 +2,6 @@ import asyncio
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from health_check.checks import Database
 from health_check.contrib.celery import Ping
@@ -27,11 +26,10 @@ def work_queue(request):
     kinds = work.kinds()
     chosen = [kind for kind in kinds if kind.key == request.GET.get("kind")]
     chosen_key = chosen[0].key if chosen else ""
-    queue = work.items(chosen or kinds)
-    if not chosen:  # the queue reads every kind's waiting rows for its order: their numbers are the counts
-        work.note_counts(request, queue.counts())
-    counts = work.counts(request)
-    page = Paginator(queue, WORK_PER_PAGE).get_page(request.GET.get("page"))
+    queue = work.Queue(kinds, shown=chosen or kinds)
+    page = queue.page(request.GET.get("page"), WORK_PER_PAGE)
+    counts = queue.counts()  # of every kind, from the query that read the page: the navigation's, too
+    work.note_counts(request, counts)
     context = {
         # A tab for each kind that has work waiting (and the one chosen): an empty kind is no choice to make.
         "kinds": [(kind, counts[kind.key]) for kind in kinds if counts[kind.key] or kind.key == chosen_key],

@@ -1,8 +1,11 @@
 """The work queue: what waits for programme staff, gathered from the apps and merged oldest first.
 
 An app takes part by giving its AppConfig a `staff_work()` that returns its WorkKinds (as it gives
-`periodic_tasks` and `seed_demo()`). A kind knows what waits, as a queryset the navigation counts with one
-query, and how that queryset reads as WorkItems, with a fixed number of queries however many rows wait.
+`periodic_tasks` and `seed_demo()`). A kind knows what waits, as a queryset, since when each row waits (an
+expression on that queryset), and how rows read as WorkItems, with a fixed number of queries however many wait.
+
+The database merges the kinds: one query numbers every waiting row of every kind, oldest first, and returns the
+rows of the page shown with the count of each kind (Queue). Thousands of waiting rows stay in the database.
 """
 
 import datetime
@@ -10,7 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.utils import timezone
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import BigIntegerField, F, Value
 
 COUNTS_ATTRIBUTE = "_work_counts"
 
@@ -26,6 +31,7 @@ class WorkItem:
     url: str
     overdue: bool = False
     mark: str = ""  # a word that sets it apart within its kind, e.g. "resubmitted"
+    pk: object = None  # the waiting row's pk: the item's place in the queue's order
 
 
 @dataclass(frozen=True)
@@ -34,18 +40,18 @@ class WorkKind:
     label: str
     waiting: Callable  # () -> the queryset of what waits
     items: Callable  # (that queryset) -> WorkItems, without a query per row
+    # The expression on `waiting()` that is its items' `since` (a field, an annotation): the queue's order.
+    since: object
     order: int = 50  # where its tab stands: the workflow's order
-    # () -> the pks of the EOIs this kind lists: the list of overdue EOIs leaves them out (they are flagged here).
-    eoi_pks: Callable | None = None
-    # The expression on `waiting()` that is its items' `since` (a field, an annotation): with it the queue reads
-    # only the rows of the page it shows. Without it every item of the kind is read (fine for a short list).
-    since: object = None
+    # The field of `waiting()` that is the EOI a row stands for ("pk" for EOIs), if it stands for one.
+    eoi: str | None = None
+    # Whether the queue lists only the rows whose EOI no other kind lists (the overdue EOIs: the kind that lists
+    # one flags it overdue instead). The queue leaves them out in its query, from the rows it reads anyway.
+    unlisted_eois_only: bool = False
 
     def count(self):
-        return self.waiting().count()
-
-    def list(self):
-        return list(self.items(self.waiting()))
+        """How many wait, as the queue counts them."""
+        return counts()[self.key]
 
 
 def kinds():
@@ -63,76 +69,132 @@ def note_counts(request, known):
 
 
 def counts(request=None):
-    """{kind key: how many wait}, one query per kind; kept on `request` so a page counts once."""
+    """{kind key: how many wait}, in one query; kept on `request` so a page counts once."""
     cached = getattr(request, COUNTS_ATTRIBUTE, None)
     if cached is None:
-        cached = {kind.key: kind.count() for kind in kinds()}
+        cached = Queue(kinds(), shown=()).counts()
         if request is not None:
             setattr(request, COUNTS_ATTRIBUTE, cached)
     return cached
 
 
-def items(chosen):
-    """The items of the `chosen` kinds, the longest waiting first, as a sequence Django's Paginator reads."""
-    return Queue(chosen)
+# Every waiting row, less those of an unlisted_eois_only kind whose EOI another kind lists. What comes back: the
+# rows of the kinds shown in the window (LIMIT, OFFSET), numbered in the queue's order (the longest waiting first),
+# and one row of each kind with its count (no pk).
+NUMBERED = """
+WITH waiting AS ({waiting}),
+listed AS (
+    SELECT work_kind, work_pk, work_shown, work_since FROM waiting WHERE work_unlisted = 0 OR work_eoi NOT IN (
+        SELECT work_eoi FROM waiting WHERE work_unlisted = 0 AND work_eoi IS NOT NULL
+    )
+)
+SELECT work_kind, work_pk, ROW_NUMBER() OVER (ORDER BY work_since, work_kind, work_pk), NULL FROM (
+    SELECT work_kind, work_pk, work_since FROM listed WHERE work_shown = 1
+    ORDER BY work_since, work_kind, work_pk LIMIT %s OFFSET %s
+) page
+UNION ALL
+SELECT work_kind, NULL, NULL, COUNT(*) FROM listed GROUP BY work_kind
+"""
 
 
-def sort_key(item):
-    return (item.since, item.kind, item.title)
+def waiting_rows(kinds, shown):
+    """The SQL (and its parameters) of every waiting row of `kinds`: its kind's number, whether it is shown, its
+    pk, its EOI, whether it waits only if no other kind lists that EOI, and since when it waits."""
+    rows = [
+        kind.waiting()
+        .order_by()
+        .values(  # in this order: the rows of every kind are one UNION
+            work_kind=Value(number),
+            work_shown=Value(int(kind.key in shown)),
+            work_pk=F("pk"),
+            work_eoi=F(kind.eoi) if kind.eoi else Value(None, output_field=BigIntegerField()),
+            work_unlisted=Value(int(kind.unlisted_eois_only)),
+            work_since=kind.since,
+        )
+        for number, kind in enumerate(kinds)
+    ]
+    return rows[0].union(*rows[1:], all=True).query.sql_with_params()
 
 
-def as_moment(value):
-    """A kind's `since` that is a day (a placement's start) is the start of that day, as its items say."""
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
-    return value
+def numbered(kinds, shown, window):
+    """The SQL (and its parameters) of the queue's one query: the rows (first, last] of the `shown` kinds in the
+    queue's order, and the count of each of `kinds`."""
+    sql, params = waiting_rows(kinds, shown)
+    first, last = window
+    return NUMBERED.format(waiting=sql), (*params, max(last - first, 0), first)
+
+
+def page_window(number, per_page):
+    """(first, last) position of page `number` (1 when it is no number), as Django's Paginator slices it."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    return (number - 1) * per_page, number * per_page
 
 
 class Queue(Sequence):
-    """The waiting items of some kinds, the longest waiting first, read a page at a time.
+    """The waiting items of the `shown` kinds (all by default) in the queue's order, read a page at a time.
 
-    The order comes from (since, pk) of every waiting row, one small query per kind; a page's items are then
-    read for that page's rows only, one query per kind on the page. Thousands of waiting EOIs no longer become
-    thousands of WorkItems for each page of 50 (kinds without `since` are still read whole).
+    One query reads the count of each of `kinds` and the positions of one page's rows (the window); the page's
+    items are then read for those rows only, one query per kind on the page. A slice outside the window read
+    costs one more query (a page number past the end, which Django's Paginator turns into the last page).
     """
 
-    def __init__(self, chosen):
-        self.chosen = list(chosen)
-        self._order = None
+    def __init__(self, kinds, shown=None, window=(0, 0)):
+        self.kinds = list(kinds)
+        self.shown = {kind.key for kind in (self.kinds if shown is None else shown)}
+        self.window = window
+        self._counts = self._rows = None
 
-    def order(self):
-        """[(since, kind key, tie-break, kind, pk or the item itself)], in the queue's order."""
-        if self._order is None:
-            rows = []
-            for kind in self.chosen:
-                if kind.since is None:
-                    rows += [(item.since, kind.key, item.title, kind, item) for item in kind.list()]
-                    continue
-                waiting = kind.waiting().order_by().annotate(work_since=kind.since).values_list("pk", "work_since")
-                rows += [(as_moment(since), kind.key, pk, kind, pk) for pk, since in waiting]
-            self._order = sorted(rows, key=lambda row: row[:3])
-        return self._order
-
-    def __len__(self):
-        return len(self.order())
+    def read(self, window):
+        """Read the counts and the rows (first, last] of the queue's order: one query."""
+        with connection.cursor() as cursor:
+            cursor.execute(*numbered(self.kinds, self.shown, window))
+            rows = cursor.fetchall()
+        self.window = window
+        self._counts = {kind.key: 0 for kind in self.kinds}
+        page = []
+        for number, pk, position, count in rows:
+            if pk is None:
+                self._counts[self.kinds[number].key] = count
+            else:
+                page.append((position, self.kinds[number], pk))
+        self._rows = [(kind, pk) for _position, kind, pk in sorted(page, key=lambda row: row[0])]
 
     def counts(self):
-        """{kind key: how many wait}, from the rows read for the order: the same numbers counts() gives."""
-        found = {kind.key: 0 for kind in self.chosen}
-        for row in self.order():
-            found[row[1]] += 1
-        return found
+        """{kind key: how many wait} of every kind the queue knows, shown or not."""
+        if self._counts is None:
+            self.read(self.window)
+        return self._counts
+
+    def __len__(self):
+        return sum(count for key, count in self.counts().items() if key in self.shown)
+
+    def page(self, number, per_page):
+        """Django's Page `number` (as Paginator.get_page understands it): read with the counts in one query."""
+        self.read(page_window(number, per_page))
+        return Paginator(self, per_page).get_page(number)
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1 or None][0]
-        rows = self.order()[index]
-        found = [row[4] for row in rows if row[3].since is None]
-        kinds, pks = {}, {}
-        for _since, key, _tie, kind, pk in rows:
-            if kind.since is not None:
-                kinds[key] = kind
-                pks.setdefault(key, []).append(pk)
-        for key, kind in kinds.items():
+        start, stop, _step = index.indices(len(self))
+        first, last = self.window
+        if not (first <= start and (stop <= last or last >= len(self))):
+            self.read((start, stop))
+        rows = self._rows[start - self.window[0] : stop - self.window[0]]
+        return self.items_of(rows)
+
+    @staticmethod
+    def items_of(rows):
+        """The WorkItems of `rows` [(kind, pk)], in their order: one query per kind."""
+        by_kind, pks = {}, {}
+        for kind, pk in rows:
+            by_kind[kind.key] = kind
+            pks.setdefault(kind.key, []).append(pk)
+        found = []
+        for key, kind in by_kind.items():
             found += kind.items(kind.waiting().filter(pk__in=pks[key]))
-        return sorted(found, key=sort_key)
+        place = {(kind.key, pk): number for number, (kind, pk) in enumerate(rows)}
+        return sorted(found, key=lambda item: place.get((item.kind, item.pk), len(place)))

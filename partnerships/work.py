@@ -2,6 +2,8 @@
 that has no contact person (issue 13.3), and partnerships members registered that staff have not confirmed.
 """
 
+from django.db.models import F
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,6 +27,7 @@ def admin_row(model_name, pk):
 def join_request_items(join_requests):
     for join_request in join_requests.select_related("user", "municipality"):
         yield work.WorkItem(
+            pk=join_request.pk,
             kind=JOIN_REQUESTS,
             label=str(JOIN_REQUESTS_LABEL),
             title=gettext("%(person)s asks to join %(municipality)s")
@@ -49,6 +52,7 @@ def partnership_items(partnerships):
                 "person": person.name or person.email,
             }
         yield work.WorkItem(
+            pk=partnership.pk,
             kind=PARTNERSHIPS,
             label=str(PARTNERSHIPS_LABEL),
             title=title,
@@ -64,7 +68,16 @@ def staff_work():
             JOIN_REQUESTS_LABEL,
             lambda: JoinRequest.objects.routed_to_staff(),
             join_request_items,
+            F("created_at"),
             order=80,
         ),
-        work.WorkKind(PARTNERSHIPS, PARTNERSHIPS_LABEL, partnerships_to_confirm, partnership_items, order=90),
+        # A partnership registered before issue 13 has no date: it waits from now on, as partnership_items say.
+        work.WorkKind(
+            PARTNERSHIPS,
+            PARTNERSHIPS_LABEL,
+            partnerships_to_confirm,
+            partnership_items,
+            Coalesce("registered_at", Now()),
+            order=90,
+        ),
     ]

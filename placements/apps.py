@@ -18,6 +18,11 @@ class PlacementsConfig(AppConfig):
             "task": "placements.tasks.render_missing_report_pdfs",
             "schedule": crontab(minute="*/10"),
         },
+        # placements.publication.FIGURES_REFRESH_MINUTES: the transparency list says how fresh its figures are.
+        "refresh-public-figures": {
+            "task": "placements.tasks.refresh_public_figures",
+            "schedule": crontab(minute="*/5"),
+        },
     }
 
     def ready(self):

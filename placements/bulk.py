@@ -15,9 +15,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from applications.models import Event, Status
+from applications.models import Event, Participant, Status
 from applications.vocabulary import CefrLevel, Theme, WorkingLanguage
 from partnerships.bulk import BULK_DOMAIN, RECRUITER, SPECIALIST, language_of, person_name
 from partnerships.models import Role, SpecialistModel, User
@@ -30,12 +31,14 @@ from placements.models import (
     PlacementEvent,
     PlacementStatus,
     Principle,
+    PublicationConsent,
     Registration,
     Report,
     ShortlistDecision,
     ShortlistEntry,
     add_months,
 )
+from placements.publication import PUBLIC_EOI_STATES
 from placements.reports import FINAL_DUE_DAYS, GENDERS, INTERIM_DUE_DAYS, interim_periods, period_of, with_participants
 
 DAY = datetime.timedelta(days=1)
@@ -67,7 +70,47 @@ def seed(run):
     if run.replace:
         run.empty("placements")
     Recruitment(run).make()
+    publication_consents(run)
     return []
+
+
+def publication_consents(run):
+    """Opt-ins to the transparency list as municipalities give them, for the EOIs past their submission that have
+    none yet: four in five placed EOIs and their placements by every municipality (public); of the others, two in
+    five by every municipality (public), one in ten by one municipality only (not public); one in twenty withdrawn
+    a month later."""
+    rows = (
+        Participant.objects.filter(eoi__status__in=PUBLIC_EOI_STATES)
+        .exclude(Exists(PublicationConsent.objects.filter(eoi=OuterRef("eoi"))))
+        .order_by("eoi_id", "pk")
+        .values_list("eoi_id", "municipality_id", "eoi__submitted_at")
+    )
+    by_eoi = {}
+    for eoi_id, municipality_id, submitted_at in rows:
+        by_eoi.setdefault(eoi_id, (submitted_at, []))[1].append(municipality_id)
+    placements = dict(Placement.objects.filter(eoi__in=list(by_eoi)).values_list("eoi_id", "pk"))
+    consents = []
+
+    def consent(given_at, municipalities, **subject):
+        for municipality_id in municipalities:
+            revoked_at = given_at + 30 * DAY if len(consents) % 20 == 7 else None
+            consents.append(
+                PublicationConsent(municipality_id=municipality_id, given_at=given_at, revoked_at=revoked_at, **subject)
+            )
+
+    placed = 0
+    for number, (eoi_id, (submitted_at, municipalities)) in enumerate(by_eoi.items()):
+        given_at = (submitted_at or run.now) + 7 * DAY
+        if eoi_id in placements:
+            placed += 1
+            if placed % 5:
+                consent(given_at, municipalities, eoi_id=eoi_id)
+                consent(given_at, municipalities, placement_id=placements[eoi_id])
+        elif number % 5 < 2:
+            consent(given_at, municipalities, eoi_id=eoi_id)
+        elif number % 10 == 2:
+            consent(given_at, municipalities[:1], eoi_id=eoi_id)
+    run.insert(PublicationConsent, consents)
 
 
 def target(step, source):

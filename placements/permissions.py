@@ -26,7 +26,8 @@ def candidates_visible_to(user):
         return Candidate.objects.all()
     if not channel_for(user):
         return Candidate.objects.none()
-    return Candidate.objects.filter(Q(created_by=user) | Q(applied_for__specialist_model__in=recruited_models(user)))
+    recruited = ExpressionOfInterest.objects.filter(specialist_model__in=recruited_models(user)).values("pk")
+    return Candidate.objects.filter(Q(created_by=user) | Q(applied_for__in=recruited))
 
 
 def get_candidate_for_user(user, pk, write=False):

@@ -16,6 +16,7 @@ placement pages, the CSV and the IATI file all read `published_eois`, `published
 import dataclasses
 import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncQuarter
@@ -60,6 +61,57 @@ def published_placements():
 def is_published(subject):
     published = published_eois() if isinstance(subject, ExpressionOfInterest) else published_placements()
     return published.filter(pk=subject.pk).exists()
+
+
+# --- the figures of the whole list, kept in the cache ---------------------------------------------------------
+# Counting every published EOI and placement by country takes longer than the page may. A periodic task
+# (placements.tasks.refresh_public_figures, every FIGURES_REFRESH_MINUTES) computes them and puts them in the
+# cache; a change of consent forgets them at once (set_consent), so that the next reader computes them anew. The
+# list's rows are never taken from here: whoever withdraws is off the list at once. What may lag (the page says
+# since when): an EOI rejected, withdrawn or newly submitted, until the next refresh.
+FIGURES_KEY = "placements:public-figures:v1"
+FIGURES_REFRESH_MINUTES = 5
+FIGURES_TIMEOUT_SECONDS = 3 * FIGURES_REFRESH_MINUTES * 60  # a cache the task cannot reach: never older
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicFigures:
+    computed_at: datetime.datetime
+    eois: int  # published EOIs
+    by_country: list  # [(ISO code of a partner country, published EOIs, published placements)]: named when read
+
+
+def counts_by_partner_country(eois):
+    """[(ISO code, EOIs, published placements)] of the partner countries of `eois` (published ones); one query."""
+    published = Q(eoi__placement__in=published_placements().values("pk"))
+    rows = (
+        Participant.objects.filter(eoi__in=eois.values("pk"), side=Side.PARTNER)
+        .order_by()
+        .values("municipality__country")
+        .annotate(eois=Count("eoi", distinct=True), placements=Count("eoi__placement", distinct=True, filter=published))
+    )
+    return [(row["municipality__country"], row["eois"], row["placements"]) for row in rows]
+
+
+def compute_figures():
+    eois = published_eois()
+    return PublicFigures(timezone.now(), eois.count(), counts_by_partner_country(eois))
+
+
+def refresh_figures():
+    """Compute the figures and keep them; returns them."""
+    figures = compute_figures()
+    cache.set(FIGURES_KEY, figures, FIGURES_TIMEOUT_SECONDS)
+    return figures
+
+
+def figures():
+    """The kept figures, or fresh ones (kept too) when there are none."""
+    return cache.get(FIGURES_KEY) or refresh_figures()
+
+
+def forget_figures():
+    cache.delete(FIGURES_KEY)
 
 
 # --- what is shown of them ------------------------------------------------------------------------------------
@@ -180,6 +232,10 @@ def participants_text(figures):
     }
 
 
+# The fields of an EOI a PublicEntry reads: a list may load only these (an EOI's own texts are long).
+ENTRY_FIELDS = ("id", "specialist_model", "themes", "sdgs", "status")
+
+
 def public_entries(eois, placements):
     """One PublicEntry per EOI of `eois` (with their participants prefetched), in their order, with the
     figures of its placement when `placements` (a queryset) holds it. A fixed number of queries, however many."""
@@ -288,4 +344,5 @@ def set_consent(subject, municipality, consent, *, by):
         kinds = getattr(subject, subject.RECORDS).model.Kind
         kind = kinds.PUBLICATION_CONSENTED if consent else kinds.PUBLICATION_REVOKED
         record(subject, kind, by=by, municipality=municipality.name, municipality_id=municipality.pk)
+        transaction.on_commit(forget_figures)  # the list's figures count the subject, or no longer
     return row

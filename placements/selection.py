@@ -1,6 +1,7 @@
 """The shortlist and the municipalities' choice: who sees it, who decides, who picks.
 
-Recruiters (their channel) and programme staff shortlist eligible candidates while the EOI is in
+Recruiters (their channel) and programme staff pick from the candidate pool ranked against the terms
+of reference (`rank_pool`, kept in the cache) and shortlist eligible candidates while the EOI is in
 recruitment; staff then open the candidate selection. Each participating municipality accepts or
 declines each shortlisted candidate for itself (a ShortlistDecision, by one of its contacts); the
 pick is among the candidates every participating municipality accepted and, for integrated experts,
@@ -9,17 +10,22 @@ candidate can still be accepted by all move the EOI on through the one workflow 
 permissions of `start_contracting` and `reopen_recruitment` name the municipalities who may.
 """
 
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.models import Event, ExpressionOfInterest, Status
 from fachkraefte.records import record
 from fachkraefte.workflow import StepRefused, run_step
 from partnerships.models import Side
-from placements import eligibility
-from placements.models import ShortlistDecision, ShortlistEntry
+from placements import eligibility, matching
+from placements.models import Candidate, ShortlistDecision, ShortlistEntry
 from placements.permissions import check_shortlist, deciding_for
 
 # --- eligibility -------------------------------------------------------------------------------
@@ -29,9 +35,9 @@ def partner_countries(eoi):
     return sorted({p.municipality.country.code for p in eoi.participants.all() if p.side == Side.PARTNER})
 
 
-def reference_day(terms):
+def reference_day(terms, today=None):
     """Eligibility is judged on the wished start of the placement, or today when none is agreed."""
-    return (terms.start if terms is not None else None) or timezone.localdate()
+    return (terms.start if terms is not None else None) or today or timezone.localdate()
 
 
 def ineligibility(candidate, eoi, day):
@@ -42,13 +48,98 @@ def ineligibility(candidate, eoi, day):
 def by_eligibility(ranked, eoi, day):
     """The ranked matches split in two, each still best first: the eligible, and the others with their reasons."""
     eligible, ineligible = [], []
+    countries = partner_countries(eoi)  # once, not once per candidate
     for match in ranked:
-        reasons = ineligibility(match.candidate, eoi, day)
+        reasons = eligibility.check(match.candidate, eoi.specialist_model, countries, on=day)
         if reasons:
             ineligible.append((match, reasons))
         else:
             eligible.append(match)
     return eligible, ineligible
+
+
+# --- the ranked pool, kept in the cache ----------------------------------------------------------
+# What ranking, eligibility and the candidate's name read: the rest of each row stays in the database.
+RANKED_FIELDS = (
+    "name",
+    "nationalities",
+    "date_of_birth",
+    "languages",
+    "expertise",
+    "years_of_experience",
+    "available_from",
+    "anonymised_at",
+)
+RANKING_KEY_PREFIX = "placements:ranking:v1:"  # a new version when the ranking or the entry changes shape
+# Every change that matters changes the key; the timeout only frees the memory of keys nobody asks for again.
+RANKING_TIMEOUT_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The best `shown` eligible matches, the best `shown` others with their reasons, and how many of each."""
+
+    eligible: list
+    ineligible: list  # [(match, reasons)]
+    eligible_total: int
+    ineligible_total: int
+
+
+def rank_pool(eoi, pool, terms, *, on, shown):
+    """The candidates of `pool` ranked against the agreed `terms` (or None) and split by eligibility.
+
+    Ranking thousands of candidates takes longer than a page may, so the answer is kept in the cache. Its
+    key holds everything the answer depends on: each candidate of the pool by id and row version, the EOI's
+    terms, themes, model and partner countries, the day and the language. A candidate changed in any way
+    (a form, the admin, a queryset update), joining or leaving the pool asks for a new ranking at once.
+    """
+    if connection.vendor != "postgresql":  # no row versions (SQLite on a laptop): ranked on every request
+        return _ranking(eoi, list(pool.only(*RANKED_FIELDS)), terms, on, shown)
+    inputs = _ranking_inputs(eoi, terms, on, shown)
+    versioned = pool.annotate(row_version=_row_version())
+    rows = versioned.order_by("pk").values_list("pk", "row_version")
+    ranking = cache.get(_ranking_key(inputs, rows))
+    if ranking is None:
+        candidates = list(versioned.only(*RANKED_FIELDS))
+        ranking = _ranking(eoi, candidates, terms, on, shown)
+        # Keyed on the rows ranked, which may be newer than those the key above was made of.
+        ranked_rows = sorted((candidate.pk, candidate.row_version) for candidate in candidates)
+        cache.set(_ranking_key(inputs, ranked_rows), ranking, RANKING_TIMEOUT_SECONDS)
+    return ranking
+
+
+def _ranking(eoi, candidates, terms, on, shown):
+    ranked = matching.rank(candidates, terms or {}, on=on, themes=eoi.themes)
+    eligible, ineligible = by_eligibility(ranked, eoi, reference_day(terms, on))
+    return Ranking(eligible[:shown], ineligible[:shown], len(eligible), len(ineligible))
+
+
+def _row_version():
+    """PostgreSQL's version of each candidate row: the transaction that wrote it (xmin) and the command within
+    that transaction (cmin). Every INSERT and UPDATE writes a new version with a pair no earlier one had."""
+    table = connection.ops.quote_name(Candidate._meta.db_table)
+    return RawSQL(f"{table}.xmin::text || '.' || {table}.cmin::text", ())  # noqa: S611  # nosec B611 - no input reaches it
+
+
+def _ranking_inputs(eoi, terms, on, shown):
+    """What the ranking reads besides the candidates (matching.rank reads the terms' start and languages)."""
+    start, languages = (terms.start, terms.languages) if terms is not None else (None, None)
+    return (
+        translation.get_language(),
+        on,
+        shown,
+        eoi.specialist_model,
+        partner_countries(eoi),
+        list(eoi.themes or []),
+        start,
+        languages,
+    )
+
+
+def _ranking_key(inputs, rows):
+    """The cache key for the inputs and the pool's [(id, row version)], in the order of the ids."""
+    digest = hashlib.sha256(repr((inputs, list(rows))).encode())
+    return RANKING_KEY_PREFIX + digest.hexdigest()
 
 
 # --- the steps ---------------------------------------------------------------------------------

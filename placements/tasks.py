@@ -55,3 +55,14 @@ def render_missing_report_pdfs(older_than_seconds=300):
     from placements.reports import queue_missing_report_pdfs
 
     return queue_missing_report_pdfs(older_than_seconds)
+
+
+@shared_task(ignore_result=True)
+def refresh_public_figures():
+    """Every few minutes: the transparency list's figures, computed and kept in the cache.
+
+    See placements.publication (the figures); safe to run twice (the second run overwrites the first).
+    """
+    from placements import publication
+
+    publication.refresh_figures()

@@ -4,7 +4,8 @@ municipalities, selections that need their placement, placements whose start has
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import DateTimeField, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -42,6 +43,7 @@ def shortlist_items(eois):
     now = timezone.now()
     for eoi in eois.select_related("partnership"):
         yield work.WorkItem(
+            pk=eoi.pk,
             kind=SHORTLISTS,
             label=str(SHORTLISTS_LABEL),
             title=str(eoi),
@@ -62,6 +64,7 @@ def selection_items(eois):
     now = timezone.now()
     for eoi in eois.select_related("partnership"):
         yield work.WorkItem(
+            pk=eoi.pk,
             kind=SELECTIONS,
             label=str(SELECTIONS_LABEL),
             title=gettext("%(eoi)s – selected: %(candidate)s") % {"eoi": eoi, "candidate": eoi.candidate_name or "–"},
@@ -76,14 +79,20 @@ def placements_to_begin():
     return Placement.objects.filter(status=PlacementStatus.PLANNED, start__lte=timezone.localdate())
 
 
+# A placement waits from its start day on: the day's first moment in UTC, as the database casts a date, so that
+# the queue's order (in the database) and the items' `since` agree.
+BEGIN_SINCE = Cast("start", DateTimeField())
+
+
 def begin_items(placements):
     for placement in placements.select_related("candidate", "eoi__partnership"):
         yield work.WorkItem(
+            pk=placement.pk,
             kind=TO_BEGIN,
             label=str(TO_BEGIN_LABEL),
             title=gettext("%(placement)s – planned start %(start)s")
             % {"placement": placement, "start": formats.date_format(placement.start, "SHORT_DATE_FORMAT")},
-            since=timezone.make_aware(datetime.datetime.combine(placement.start, datetime.time.min)),
+            since=datetime.datetime.combine(placement.start, datetime.time.min, tzinfo=datetime.UTC),
             url=reverse("admin:placements_placement_change", args=[placement.pk]),
         )
 
@@ -92,9 +101,23 @@ def reports_unread():
     return Report.objects.filter(state=Report.State.SUBMITTED, read_by_staff_at__isnull=True)
 
 
+# What report_items read: the title names the placement (its candidate and partnership) and the period.
+REPORT_ITEM_FIELDS = (
+    "kind",
+    "period_start",
+    "period_end",
+    "submitted_at",
+    "placement__candidate__name",
+    "placement__candidate__anonymised_at",
+    "placement__eoi__partnership__name",
+)
+
+
 def report_items(reports):
-    for report in reports.select_related("placement__candidate", "placement__eoi__partnership"):
+    related = reports.select_related("placement__candidate", "placement__eoi__partnership")
+    for report in related.only(*REPORT_ITEM_FIELDS):
         yield work.WorkItem(
+            pk=report.pk,
             kind=REPORTS,
             label=str(REPORTS_LABEL),
             title=f"{report.get_kind_display()} {report.placement}: "
@@ -112,20 +135,19 @@ def staff_work():
             SHORTLISTS_LABEL,
             shortlists_to_hand_over,
             shortlist_items,
+            F("since"),
             order=40,
-            eoi_pks=lambda: shortlists_to_hand_over().values("pk"),
-            since=F("since"),
+            eoi="pk",
         ),
         work.WorkKind(
             SELECTIONS,
             SELECTIONS_LABEL,
             selections_made,
             selection_items,
+            F("status_changed_at"),
             order=50,
-            eoi_pks=lambda: selections_made().values("pk"),
-            since=F("status_changed_at"),
+            eoi="pk",
         ),
-        # `since`: what begin_items and report_items give (a start day counts from its midnight).
-        work.WorkKind(TO_BEGIN, TO_BEGIN_LABEL, placements_to_begin, begin_items, order=60, since=F("start")),
-        work.WorkKind(REPORTS, REPORTS_LABEL, reports_unread, report_items, order=70, since=F("submitted_at")),
+        work.WorkKind(TO_BEGIN, TO_BEGIN_LABEL, placements_to_begin, begin_items, BEGIN_SINCE, order=60),
+        work.WorkKind(REPORTS, REPORTS_LABEL, reports_unread, report_items, F("submitted_at"), order=70),
     ]

@@ -3,7 +3,8 @@
 The pages with such a test elsewhere are not repeated here: the applicants' dashboard
 (tests/test_eoi.py), the admin EOI changelist unfiltered (tests/test_eoi_admin.py), the staff dashboard
 (tests/test_dashboard.py), the work queue and the staff's home page (tests/test_work_queue.py), the
-recruiters' list (tests/test_recruitment.py); the transparency list has its own.
+recruiters' list (tests/test_recruitment.py), the recruiter's matching list ranked and from the cache
+(tests/test_query_counts_matching.py); the transparency list has its own.
 """
 
 import datetime
@@ -22,9 +23,9 @@ from zeal import NPlusOneError
 from applications import invitations, services
 from applications.models import Attachment, Participant, Status
 from placements import services as placement_services
-from placements.models import Activity, Candidate, Report, ShortlistEntry
+from placements.models import Activity, Report
 from tests import n_plus_one
-from tests.workflow import in_status, make_placement
+from tests.workflow import make_placement
 
 FEW, MANY = 3, 30
 
@@ -127,30 +128,6 @@ def test_activity_log_and_reports(client, placement, specialist):
     client.force_login(specialist)
     urls = [reverse(f"placements:{name}", args=[placement.pk]) for name in ("activity_list", "report_list")]
     few, many = counts_with_few_and_many(client, urls, add)
-    assert many == few
-
-
-def test_matching_list(client, eoi, people, cim_recruiter):
-    recruiting = in_status(eoi, Status.RECRUITMENT, **people)
-
-    def add(number):
-        first = Candidate.objects.count()
-        for i in range(first, first + number):
-            candidate = Candidate.objects.create(
-                name=f"Candidate {i}",
-                email=f"candidate{i}@example.org",
-                nationalities=["DE", "FR"],
-                years_of_experience=i % 12,
-                expertise=["climate"],
-                languages=[{"language": "en", "level": "C1"}],
-                available_from=datetime.date(2027, 1, 1),
-                created_by=cim_recruiter,
-            )
-            if i % 3 == 0:
-                ShortlistEntry.objects.create(eoi=recruiting, candidate=candidate, added_by=cim_recruiter)
-
-    client.force_login(cim_recruiter)
-    few, many = counts_with_few_and_many(client, [reverse("placements:matches", args=[recruiting.pk])], add)
     assert many == few
 
 

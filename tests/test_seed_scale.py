@@ -12,6 +12,7 @@ from applications.models import Event, ExpressionOfInterest, Status, Version
 from fachkraefte.management.commands.seed import SCALES
 from partnerships.bulk import CONTACT, RECRUITER, SPECIALIST, STAFF
 from partnerships.models import Municipality, Partnership, User
+from placements import publication
 from placements.models import (
     Activity,
     Candidate,
@@ -19,6 +20,7 @@ from placements.models import (
     Placement,
     PlacementEvent,
     PlacementStatus,
+    PublicationConsent,
     Registration,
     Report,
     ShortlistEntry,
@@ -119,6 +121,15 @@ def test_each_placement_history_leads_to_its_status(seeded):
         assert status == placement.status
         if placement.status != PlacementStatus.PLANNED:
             assert placement.activities.exists()
+
+
+def test_some_eois_and_placements_are_on_the_transparency_list_and_others_not(seeded):
+    published = publication.published_eois()
+    assert published.exists() and publication.published_placements().exists()
+    past_submission = ExpressionOfInterest.objects.filter(status__in=publication.PUBLIC_EOI_STATES)
+    assert past_submission.exclude(pk__in=published.values("pk")).filter(publication_consents__isnull=False).exists()
+    assert not published.exclude(status__in=publication.PUBLIC_EOI_STATES).exists()
+    assert PublicationConsent.objects.filter(revoked_at__isnull=False).exists()
 
 
 def test_every_row_passes_the_models_own_validation(seeded):

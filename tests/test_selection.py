@@ -1,14 +1,21 @@
 """Matches, the shortlist and the municipalities' choice; the placement created in the admin."""
 
 import datetime
+import random
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from applications import services
 from applications.models import Event, Status
+from applications.permissions import get_recruitable_eoi
+from applications.vocabulary import CefrLevel, Theme, WorkingLanguage
+from placements import matching, selection
 from placements.models import Candidate, Placement, PlacementStatus, ShortlistDecision, ShortlistEntry
+from placements.views.selection import MATCHES_SHOWN, candidate_pool
 from tests.workflow import in_status
 
 CV = b"%PDF-1.4 a CV"
@@ -199,6 +206,147 @@ def test_only_staff_hand_the_shortlist_over_recruiters_see_a_note(client, cim_re
     assert client.post(url("start_selection", recruiting)).status_code == 403
     recruiting.refresh_from_db()
     assert recruiting.status == Status.RECRUITMENT
+
+
+# --- the ranking, kept in the cache --------------------------------------------------------------
+
+
+@pytest.fixture
+def ranking_runs(monkeypatch):
+    """How often the pool is ranked (rather than read from the cache)."""
+    runs = []
+    rank = matching.rank
+
+    def counted(*args, **kwargs):
+        runs.append(1)
+        return rank(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "rank", counted)
+    return runs
+
+
+def shown(response):
+    """Each listed candidate with score, reasons and, for the others, why they cannot be placed."""
+    context = response.context
+    rows = [(row, ()) for row in context["rows"]] + [(row, row["ineligible"]) for row in context["ineligible_rows"]]
+    listed = [(row["match"].candidate.pk, row["match"].score, row["match"].reasons, list(why)) for row, why in rows]
+    return listed, context["total"], context["ineligible_total"]
+
+
+def test_the_ranking_is_kept_and_a_changed_candidate_shows_at_once(
+    client, staff, recruiting, eligible, ineligible, ranking_runs
+):
+    client.force_login(english(staff))
+    first = client.get(url("matches", recruiting))
+    assert "6 years of professional experience" in first.content.decode()
+    assert shown(client.get(url("matches", recruiting))) == shown(first)
+    assert len(ranking_runs) == 1  # the second view read the kept ranking
+    # A queryset update sends no signal and touches no timestamp: the row's version tells.
+    Candidate.objects.filter(pk=eligible.pk).update(years_of_experience=12)
+    [greta] = client.get(url("matches", recruiting)).context["rows"]
+    assert greta["match"].reasons[-1] == "12 years of professional experience"
+    assert len(ranking_runs) == 2
+
+
+def test_a_candidate_leaving_or_joining_the_pool_shows_at_once(
+    client, staff, partnership, german_contact, recruiting, eligible, ineligible
+):
+    client.force_login(staff)
+    assert "Greta" in client.get(url("matches", recruiting)).content.decode()
+    # Planned for another EOI: busy, out of the pool.
+    elsewhere = services.start(partnership, list(partnership.municipalities.all()), "integrated", by=german_contact)
+    start = datetime.date(2027, 1, 1)
+    placement = Placement.objects.create(
+        eoi=elsewhere, candidate=eligible, specialist_model="integrated", employer="Windhoek", start=start,
+        end=Placement.default_end(start), created_by=staff,
+    )  # fmt: skip
+    assert "Greta" not in client.get(url("matches", recruiting)).content.decode()
+    Placement.objects.filter(pk=placement.pk).update(status=PlacementStatus.COMPLETED)
+    assert "Greta" in client.get(url("matches", recruiting)).content.decode()
+    make_candidate("Ines")
+    assert "Ines" in client.get(url("matches", recruiting)).content.decode()
+    Candidate.objects.filter(name="Ines").update(anonymised_at=timezone.now())
+    assert "Ines" not in client.get(url("matches", recruiting)).content.decode()
+
+
+def test_new_terms_of_reference_or_themes_rank_anew(client, staff, recruiting, eligible):
+    client.force_login(english(staff))
+    assert "Expertise: 1 of 2 themes (Climate change)" in client.get(url("matches", recruiting)).content.decode()
+    type(recruiting).objects.filter(pk=recruiting.pk).update(themes=["climate"])
+    assert "Expertise: 1 of 1 themes (Climate change)" in client.get(url("matches", recruiting)).content.decode()
+
+
+def test_each_language_has_its_own_ranking(client, staff, recruiting, eligible):
+    client.force_login(english(staff))
+    assert "6 years of professional experience" in client.get(url("matches", recruiting)).content.decode()
+    staff.preferred_language = "de"
+    staff.save()
+    assert "6 Jahre Berufserfahrung" in client.get(url("matches", recruiting)).content.decode()
+
+
+def random_candidates(count, seed, **values):
+    chance = random.Random(seed)  # noqa: S311 - test data
+    themes, languages, levels = list(Theme.values), list(WorkingLanguage.values), list(CefrLevel.values)
+    dates = [None, *(datetime.date(2026, 1, 1) + datetime.timedelta(days) for days in range(0, 500, 7))]
+    for number in range(count):
+        make_candidate(
+            f"{chance.choice(['Ana', 'ana', 'Bo', 'Cem', 'Dana'])} {number}",
+            nationalities=chance.sample(["DE", "FR", "US", "NA", "GH"], chance.randint(0, 2)),
+            date_of_birth=chance.choice([None, datetime.date(1960, 1, 1), datetime.date(2010, 5, 5)]),
+            years_of_experience=chance.randint(0, 14),
+            expertise=chance.sample(themes, chance.randint(0, 3)),
+            languages=[
+                {"language": language, "level": chance.choice(levels)}
+                for language in chance.sample(languages, chance.randint(0, 3))
+            ],
+            available_from=chance.choice(dates),
+            **values,
+        )
+
+
+@pytest.mark.parametrize("specialist_model", ["integrated", "development_worker", "local"])
+def test_the_kept_ranking_is_the_ranking_of_the_whole_pool(
+    client, staff, people, partnership, models_open_in_namibia, specialist_model
+):
+    """The page, computed or read from the cache, lists what ranking every candidate of the pool lists."""
+    municipalities = list(partnership.municipalities.all())
+    eoi = services.start(partnership, municipalities, specialist_model, by=people["german_contact"])
+    eoi = in_status(eoi, Status.RECRUITMENT, **people)
+    random_candidates(80, seed=specialist_model)
+    client.force_login(english(staff))
+    computed, kept = client.get(url("matches", eoi)), client.get(url("matches", eoi))
+    eoi = get_recruitable_eoi(staff, eoi.pk)
+    terms = eoi.agreed_terms()
+    with translation.override("en"):
+        day = timezone.localdate()
+        ranked = matching.rank(candidate_pool(staff), terms or {}, on=day, themes=eoi.themes)
+        eligible, ineligible = selection.by_eligibility(ranked, eoi, selection.reference_day(terms))
+    shown_eligible = [(m.candidate.pk, m.score, m.reasons, []) for m in eligible[:MATCHES_SHOWN]]
+    shown_ineligible = [(m.candidate.pk, m.score, m.reasons, why) for m, why in ineligible[:MATCHES_SHOWN]]
+    expected = (shown_eligible + shown_ineligible, len(eligible), len(ineligible))
+    assert shown(computed) == shown(kept) == expected
+    assert eligible and ineligible
+
+
+def test_the_best_are_kept_and_all_are_counted(staff, recruiting):
+    random_candidates(30, seed=1)
+    eoi = get_recruitable_eoi(staff, recruiting.pk)
+    with translation.override("en"):
+        ranking = selection.rank_pool(eoi, candidate_pool(staff), eoi.agreed_terms(), on=timezone.localdate(), shown=4)
+        whole = selection.rank_pool(eoi, candidate_pool(staff), eoi.agreed_terms(), on=timezone.localdate(), shown=99)
+    assert ranking.eligible == whole.eligible[:4] and ranking.ineligible == whole.ineligible[:4]
+    totals = (ranking.eligible_total, ranking.ineligible_total)
+    assert totals == (len(whole.eligible), len(whole.ineligible)) and sum(totals) == 30
+
+
+def test_without_row_versions_the_pool_is_ranked_every_time(monkeypatch, staff, recruiting, eligible, ranking_runs):
+    """SQLite (a laptop's zero set-up) has no row versions: nothing is kept, nothing can be stale."""
+    eoi = get_recruitable_eoi(staff, recruiting.pk)
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    for _ in range(2):
+        ranking = selection.rank_pool(eoi, candidate_pool(staff), eoi.agreed_terms(), on=timezone.localdate(), shown=5)
+    assert [match.candidate for match in ranking.eligible] == [eligible]
+    assert len(ranking_runs) == 2
 
 
 # --- the municipalities' choice -----------------------------------------------------------------

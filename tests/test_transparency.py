@@ -6,10 +6,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from applications.models import Event
+from applications.models import Event, ExpressionOfInterest, Status
+from fachkraefte.celery import app as celery_app
 from fachkraefte.models import AuditEntry
 from placements import publication
 from placements.models import PlacementEvent, PublicationConsent
+from placements.tasks import refresh_public_figures
 from tests.published import published_placement
 from tests.workflow import make_placement, submitted
 
@@ -164,6 +166,9 @@ def test_the_sdg_filter_does_not_match_a_longer_number(client, staff):
 
 
 def queries_for_the_list(client):
+    """The queries of the list once its figures are kept (computed by the request before)."""
+    publication.forget_figures()
+    client.get(reverse("transparency:list"))
     with CaptureQueriesContext(transaction.get_connection()) as queries:
         assert client.get(reverse("transparency:list")).status_code == 200
     return len(queries)
@@ -176,6 +181,50 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client, staff):
     for _ in range(27):
         published_placement(by=staff)
     assert queries_for_the_list(client) == with_three
+
+
+# --- the figures, kept; the rows, live -------------------------------------------------------------------------
+def test_a_withdrawal_takes_the_row_off_at_once_and_the_figures_with_it(
+    client, submitted_eoi, german_contact, partner_contact, django_capture_on_commit_callbacks
+):
+    german, partner = municipalities(submitted_eoi)
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.set_consent(submitted_eoi, german, True, by=german_contact)
+        publication.set_consent(submitted_eoi, partner, True, by=partner_contact)
+    page = client.get(reverse("transparency:list")).content.decode()
+    assert f'id="entry-{submitted_eoi.pk}"' in page and 'id="counts-by-country"' in page
+    assert 'id="figures-as-of"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.set_consent(submitted_eoi, partner, False, by=partner_contact)
+    page = client.get(reverse("transparency:list")).content.decode()
+    assert f'id="entry-{submitted_eoi.pk}"' not in page
+    assert 'id="counts-by-country"' not in page  # computed anew: nothing is published any more
+
+
+def test_the_rows_are_read_live_while_the_figures_wait_for_their_refresh(client, staff):
+    shown = published_placement(by=staff)
+    assert f'id="entry-{shown.eoi_id}"' in client.get(reverse("transparency:list")).content.decode()
+    ExpressionOfInterest.objects.filter(pk=shown.eoi_id).update(status=Status.WITHDRAWN)
+    page = client.get(reverse("transparency:list")).content.decode()
+    assert f'id="entry-{shown.eoi_id}"' not in page  # off the list at once
+    assert 'id="counts-by-country"' in page and 'id="figures-as-of"' in page  # the figures say since when
+    refresh_public_figures()  # the periodic task
+    assert 'id="counts-by-country"' not in client.get(reverse("transparency:list")).content.decode()
+
+
+def test_a_filtered_list_counts_its_own_rows_live(client, staff):
+    published_placement(by=staff, country="NA")
+    client.get(reverse("transparency:list"))  # the whole list's figures are kept
+    published_placement(by=staff, country="GH")
+    page = client.get(reverse("transparency:list") + "?model=local").content.decode()
+    assert 'id="figures-as-of"' not in page
+    table = page.split('id="counts-by-country"')[1].split("</table>")[0]
+    assert "Ghana" in table and "Namibia" in table
+
+
+def test_the_figures_are_refreshed_by_beat():
+    tasks = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
+    assert "placements.tasks.refresh_public_figures" in tasks
 
 
 def test_nothing_personal_is_shown(client, staff):

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applications import dialogue, services
 from applications.models import Event, ExpressionOfInterest, Status, TermsOfReference
+from applications.work import terms_waiting_for_staff
 from fachkraefte import news, work
 from fachkraefte.models import AuditEntry, OutboundEmail, QueuedNews
 from fachkraefte.staff import PROGRAMME_STAFF_GROUP, programme_staff
@@ -47,6 +48,11 @@ def listed(page):
 
 def nav_count(page):
     return int(NAV_COUNT.search(page).group(1))
+
+
+def waiting_since(page):
+    """The items' `since`, in the page's order."""
+    return re.findall(r'<time datetime="([^"]+)"', page.split('id="work-items"')[1])
 
 
 @pytest.fixture
@@ -184,6 +190,30 @@ def test_the_queue_marks_resubmissions_and_what_is_overdue(client, staff, one_of
     assert [kind for kind, _link in listed(page)].count("eoi_overdue") == 1
 
 
+def test_an_overdue_eoi_another_kind_lists_is_flagged_there_not_listed_again(client, staff, one_of_each):
+    set_waiting_since(one_of_each)
+    terms_eoi = one_of_each["terms"].eoi
+    in_dialogue_long = timezone.now() - datetime.timedelta(days=100)  # the limit is 90 days
+    ExpressionOfInterest.objects.filter(pk=terms_eoi.pk).update(status_changed_at=in_dialogue_long)
+    client.force_login(staff)
+    page = queue_page(client)
+    terms_row = page.split(f'href="{reverse("applications:terms", args=[terms_eoi.pk])}"')[1].split("</li>")[0]
+    assert "work-overdue" in terms_row
+    assert ("eoi_overdue", f"/admin/applications/expressionofinterest/{terms_eoi.pk}/change/") not in listed(page)
+    assert work.counts()["eoi_overdue"] == 1  # the EOI in review only
+
+
+def test_the_pages_follow_on_and_a_page_past_the_end_is_the_last(client, staff, eoi, partnership, german_contact):
+    add_waiting(20, partnership, german_contact, GermanMunicipalityFactory(name="Münster", ags="05515000"))
+    client.force_login(staff)
+    first, second = queue_page(client), queue_page(client, page=2)
+    assert (len(listed(first)), len(listed(second))) == (50, 10)
+    assert not set(listed(first)) & set(listed(second))
+    assert waiting_since(first) + waiting_since(second) == sorted(waiting_since(first) + waiting_since(second))
+    assert listed(queue_page(client, page=9)) == listed(second)
+    assert listed(queue_page(client, page="first")) == listed(first)
+
+
 def test_the_queue_shows_one_kind_at_a_time(client, staff, one_of_each):
     set_waiting_since(one_of_each)
     client.force_login(staff)
@@ -286,19 +316,27 @@ def test_a_next_given_to_the_login_still_wins(client, german_contact):
 
 # --- cost -----------------------------------------------------------------------------------------------
 def add_waiting(count, partnership, german_contact, lonely):
-    """3 x `count` items: EOIs (submitted, resubmitted, overdue in review), join requests, partnerships."""
+    """3 x `count` items: EOIs (submitted, resubmitted, overdue in review), join requests, partnerships.
+
+    Each waits a minute less long than the one before, the kinds taking turns: the first page holds every kind.
+    """
     municipalities = list(partnership.municipalities.all())
-    long_ago = timezone.now() - datetime.timedelta(days=60)
-    for number in range(count):
+    start = timezone.now() - datetime.timedelta(days=60)
+    first = JoinRequest.objects.count()  # the items added before: these wait less long
+    for number in range(first, first + count):
+        since = start + datetime.timedelta(minutes=3 * number)
         eoi = services.start(partnership, municipalities, "integrated", by=german_contact)
         status = [Status.SUBMITTED, Status.SUBMITTED, Status.IN_REVIEW][number % 3]
         ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
-            status=status, submitted_at=long_ago, status_changed_at=long_ago
+            status=status, submitted_at=since, status_changed_at=since
         )
         if number % 3 == 1:
             Event.objects.create(eoi=eoi, kind=Event.Kind.STATUS_CHANGED, to_status=Status.RETURNED)
-        JoinRequest.objects.create(user=UserFactory(), municipality=lonely)
-        Partnership.objects.create(name=f"Waiting {number}", confirmed=False, registered_at=long_ago)
+        join_request = JoinRequest.objects.create(user=UserFactory(), municipality=lonely)
+        JoinRequest.objects.filter(pk=join_request.pk).update(created_at=since + datetime.timedelta(minutes=1))
+        Partnership.objects.create(
+            name=f"Waiting {number}", confirmed=False, registered_at=since + datetime.timedelta(minutes=2)
+        )
 
 
 def queries_for(client, url):
@@ -320,13 +358,56 @@ def test_the_number_of_queries_does_not_grow_with_the_queue(client, staff, eoi, 
     assert len(listed(page)) == 50  # a page; the next ones follow
 
 
-def test_the_navigation_counts_with_one_query_per_kind(rf, staff, db):
+def test_the_navigation_counts_every_kind_in_one_query(rf, staff, db):
     request = rf.get("/")
     request.user = staff
     with CaptureQueriesContext(connection) as queries:
         work.counts(request)
         work.counts(request)  # the second time from the request
-    assert len(queries) == len(work.kinds())
+    assert len(queries) == 1
+
+
+# --- terms of reference waiting for staff ---------------------------------------------------------------
+def test_terms_wait_for_staff_once_every_municipality_agreed_and_until_staff_do(new_eoi, people):
+    eoi = in_status(new_eoi(), Status.NEEDS_DIALOGUE, **people)
+    terms = TermsOfReference.objects.create(
+        eoi=eoi,
+        number=1,
+        expertise="Water",
+        tasks_and_goals="Reduce losses",
+        places_of_assignment="Windhoek",
+        specialist_model=eoi.specialist_model,
+        created_by=people["staff"],
+    )
+    german, partner = (p.municipality for p in eoi.participants.order_by("side"))
+    dialogue.agree_terms(terms, [german], by=people["german_contact"])
+    assert not terms_waiting_for_staff().exists()
+    [last] = dialogue.agree_terms(terms, [partner], by=people["partner_contact"])
+    assert [(waiting.pk, waiting.since) for waiting in terms_waiting_for_staff()] == [(terms.pk, last.agreed_at)]
+    dialogue.agree_terms(terms, [], by=people["staff"], as_staff=True)
+    assert not terms_waiting_for_staff().exists()
+
+
+def test_only_the_newest_version_of_the_terms_waits(new_eoi, people):
+    eoi = in_status(new_eoi(), Status.NEEDS_DIALOGUE, **people)
+    first = terms_agreed_by_the_municipalities(
+        eoi, people["staff"], people["german_contact"], people["partner_contact"]
+    )
+    assert list(terms_waiting_for_staff()) == [first]
+    second = TermsOfReference.objects.create(
+        eoi=eoi,
+        number=2,
+        expertise="Water and waste water",
+        tasks_and_goals="Reduce losses",
+        places_of_assignment="Windhoek",
+        specialist_model=eoi.specialist_model,
+        created_by=people["staff"],
+    )
+    assert not terms_waiting_for_staff().exists()  # the municipalities have not agreed to version 2 yet
+    german, partner = (p.municipality for p in eoi.participants.order_by("side"))
+    dialogue.agree_terms(second, [german], by=people["german_contact"])
+    dialogue.agree_terms(second, [partner], by=people["partner_contact"])
+    assert list(terms_waiting_for_staff()) == [second]
 
 
 # --- e-mail to staff, as each chose ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ row and, when the sender gave an address, e-mailed through the outbox in the sen
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,7 @@ def work_items(feedback_rows):
     for feedback in feedback_rows:
         excerpt = " ".join(feedback.message.split())
         yield work.WorkItem(
+            pk=feedback.pk,
             kind=WORK_KIND,
             label=str(WORK_LABEL),
             title=excerpt if len(excerpt) <= 80 else f"{excerpt[:79]}…",
@@ -79,4 +81,5 @@ def work_items(feedback_rows):
 
 
 def staff_work():
-    return [work.WorkKind(WORK_KIND, WORK_LABEL, AccessibilityFeedback.objects.unanswered, work_items, order=95)]
+    unanswered = AccessibilityFeedback.objects.unanswered
+    return [work.WorkKind(WORK_KIND, WORK_LABEL, unanswered, work_items, F("created_at"), order=95)]

@@ -24,7 +24,7 @@ from applications.vocabulary import Theme
 from fachkraefte.downloads import private_download
 from fachkraefte.workflow import StepRefused, refusal_message
 from partnerships.models import Municipality
-from placements import matching, selection
+from placements import selection
 from placements.models import RUNNING, PlacementStatus, ShortlistDecision
 from placements.permissions import (
     ShortlistAccess,
@@ -95,17 +95,16 @@ def candidate_pool(user):
 def matches(request, eoi_pk):
     eoi = get_recruitable_eoi(request.user, eoi_pk)
     terms = eoi.agreed_terms()
-    day = selection.reference_day(terms)
-    ranked = matching.rank(candidate_pool(request.user), terms or {}, on=timezone.localdate(), themes=eoi.themes)
+    pool = candidate_pool(request.user)
+    ranking = selection.rank_pool(eoi, pool, terms, on=timezone.localdate(), shown=MATCHES_SHOWN)
     shortlist = list(eoi.shortlist.with_standing().select_related("candidate"))
     shortlisted = {entry.candidate_id for entry in shortlist}
-    eligible, ineligible = selection.by_eligibility(ranked, eoi, day)
 
     def row(match, reasons=()):
         return {"match": match, "nationalities": country_names(match.candidate.nationalities), "ineligible": reasons}
 
-    rows = [row(match) for match in eligible[:MATCHES_SHOWN]]
-    ineligible_rows = [row(match, reasons) for match, reasons in ineligible[:MATCHES_SHOWN]]
+    rows = [row(match) for match in ranking.eligible]
+    ineligible_rows = [row(match, reasons) for match, reasons in ranking.ineligible]
     context = {
         "eoi": eoi,
         "terms": terms,
@@ -113,8 +112,8 @@ def matches(request, eoi_pk):
         "themes": [Theme(theme).label for theme in eoi.themes if theme in Theme.values],
         "rows": rows,
         "ineligible_rows": ineligible_rows,
-        "total": len(eligible),
-        "ineligible_total": len(ineligible),
+        "total": ranking.eligible_total,
+        "ineligible_total": ranking.ineligible_total,
         "shortlist": shortlist,
         "shortlisted": shortlisted,
         "is_staff": ShortlistAccess(request.user, eoi).is_staff,

@@ -4,15 +4,18 @@ What is public is decided in placements.publication; who opts in for which munic
 placements.permissions. These views look up, bind, call the service and redirect, or read and render.
 """
 
+import functools
+
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -114,13 +117,10 @@ def _json_list_has(queryset, field, value):
     return queryset.annotate(**{text: Cast(field, CharField())}).filter(**{f"{text}__regex": pattern})
 
 
-def _partner_countries():
-    """The partner countries of the published EOIs, as (code, name) choices in the reader's language."""
-    codes = (
-        Participant.objects.filter(eoi__in=publication.published_eois().values("pk"), side=Side.PARTNER)
-        .values_list("municipality__country", flat=True)
-        .distinct()
-    )
+def _partner_countries(figures):
+    """The partner countries of the published EOIs (the kept figures'), as (code, name) choices in the reader's
+    language."""
+    codes = {code for code, _eois, _placements in figures.by_country}
     return sorted(((code, str(countries.name(code))) for code in codes), key=lambda choice: choice[1])
 
 
@@ -146,9 +146,14 @@ class TransparencyFilter(django_filters.FilterSet):
         model = ExpressionOfInterest
         fields = []
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, figures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["country"].extra["choices"] = _partner_countries()
+        # Named and sorted only when the form is drawn or a country checked (the whole list's form is kept drawn).
+        self.filters["country"].extra["choices"] = functools.partial(_partner_countries, figures)
+
+    def filters_nothing(self):
+        """Whether the list is the whole list (no filter chosen, or only a page): the kept figures are its own."""
+        return not self.is_bound or (self.form.is_valid() and not any(self.form.cleaned_data.values()))
 
     def in_country(self, queryset, name, value):
         partner_there = Participant.objects.filter(eoi=OuterRef("pk"), side=Side.PARTNER, municipality__country=value)
@@ -161,26 +166,21 @@ class TransparencyFilter(django_filters.FilterSet):
         return _json_list_has(queryset, "sdgs", int(value))
 
 
-def counts_by_country(eois):
-    """[(country name, EOIs, published placements)] of the partner countries of `eois`, most first; one query."""
-    rows = (
-        Participant.objects.filter(eoi__in=eois.values("pk"), side=Side.PARTNER)
-        .values("municipality__country")
-        .annotate(
-            eois=Count("eoi", distinct=True),
-            placements=Count(
-                "eoi__placement",
-                distinct=True,
-                filter=Q(eoi__placement__in=publication.published_placements().values("pk")),
-            ),
-        )
-    )
+def counts_by_country(rows):
+    """[{code, name, EOIs, published placements}] of publication's [(code, EOIs, placements)], most first."""
     counts = [
-        {"code": row["municipality__country"], "name": str(countries.name(row["municipality__country"]))}
-        | {"eois": row["eois"], "placements": row["placements"]}
-        for row in rows
+        {"code": code, "name": str(countries.name(code)), "eois": eois, "placements": placements}
+        for code, eois, placements in rows
     ]
     return sorted(counts, key=lambda row: (-row["eois"], row["name"]))
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told how many rows there are (the kept figures' count) instead of counting them again."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
 
 
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 22, 10, 170, 560
@@ -211,17 +211,31 @@ def country_chart(counts):
 
 @require_GET
 def transparency_list(request):
-    filters = TransparencyFilter(request.GET or None, queryset=publication.published_eois())
-    eois = filters.qs.order_by("-submitted_at", "-pk")
-    counts = counts_by_country(eois)
-    page = Paginator(eois.prefetch_related("participants__municipality"), PER_PAGE).get_page(request.GET.get("page"))
+    """The published EOIs, newest submission first, read live; the figures of the whole list from the cache."""
+    figures = publication.figures()
+    filters = TransparencyFilter(request.GET or None, queryset=publication.published_eois(), figures=figures)
+    # Newest submission first, those without a date last (index eoi_submitted_newest_idx).
+    eois = filters.qs.order_by(F("submitted_at").desc(nulls_last=True), "-pk")
+    participants = Prefetch("participants", queryset=Participant.objects.select_related("municipality"))
+    rows = eois.only(*publication.ENTRY_FIELDS).prefetch_related(participants)
+    whole = filters.filters_nothing()
+    if whole:
+        by_country, paginator = figures.by_country, CountedPaginator(rows, PER_PAGE, figures.eois)
+    else:
+        by_country, paginator = publication.counts_by_partner_country(eois), Paginator(rows, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    # Lazy: the whole list's table and chart come from the template's cache, mostly.
+    counts = SimpleLazyObject(lambda: counts_by_country(by_country))
     context = {
         "filters": filters,
         "page": page,
         "entries": publication.public_entries(page.object_list, publication.published_placements()),
         "counts": counts,
-        "chart": country_chart(counts),
+        "chart": SimpleLazyObject(lambda: country_chart(counts)),
         "total": page.paginator.count,
+        "figures_as_of": figures.computed_at if whole else None,
+        "figures_timeout": publication.FIGURES_TIMEOUT_SECONDS,
+        "refresh_minutes": publication.FIGURES_REFRESH_MINUTES,
     }
     return render(request, "placements/transparency_list.html", context)
 
