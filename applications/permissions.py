@@ -18,11 +18,12 @@ from applications.models import (
     Event,
     ExpressionOfInterest,
     Part,
+    Participant,
     Status,
 )
 from fachkraefte import audit
 from fachkraefte.workflow import may_take
-from partnerships.models import MembershipRole, Municipality, Partnership, Role, User
+from partnerships.models import MembershipRole, Municipality, MunicipalityMembership, Partnership, Role, User
 from partnerships.permissions import EDITING_ROLES, managed_municipalities, partnerships_visible_to
 from partnerships.roles import is_programme_staff
 
@@ -35,7 +36,13 @@ def eois_visible_to(user):
     eois = ExpressionOfInterest.objects.all()
     if is_programme_staff(user):
         return eois
-    return eois.filter(participants__municipality__memberships__user=user).distinct()
+    return eois.filter(pk__in=eoi_ids_of_members(user))
+
+
+def eoi_ids_of_members(user):
+    """The ids of the EOIs of the municipalities `user` is a member of: a subquery without joins or DISTINCT."""
+    theirs = MunicipalityMembership.objects.filter(user=user).values("municipality_id")
+    return Participant.objects.filter(municipality_id__in=theirs).values("eoi_id")
 
 
 class Access:

@@ -11,7 +11,7 @@ who may take a workflow step is the step's declared permission (fachkraefte.work
 from django.db.models import Q
 
 from applications.models import ExpressionOfInterest, Status
-from applications.permissions import Access, channel_for, eois_visible_to, recruited_models
+from applications.permissions import Access, channel_for, eoi_ids_of_members, eois_visible_to, recruited_models
 from fachkraefte import audit
 from fachkraefte.workflow import may_take
 from partnerships.models import Role
@@ -131,8 +131,7 @@ def placements_visible_to(user):
     placements = Placement.objects.select_related("eoi__partnership", "specialist")
     if is_programme_staff(user):
         return placements
-    mine = Q(specialist=user) | Q(eoi__participants__municipality__memberships__user=user)
-    return placements.filter(pk__in=Placement.objects.filter(mine).values("pk"))
+    return placements.filter(Q(specialist=user) | Q(eoi__in=eoi_ids_of_members(user)))
 
 
 def is_own_specialist(user, placement):

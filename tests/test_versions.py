@@ -225,3 +225,16 @@ def test_word_diff_loses_nothing(old, new):
     assert unescape(re.sub(r"</?del>", "", old_html)) == old
     assert unescape(re.sub(r"</?ins>", "", new_html)) == new
     assert "<ins>" not in old_html and "<del>" not in new_html
+
+
+def test_the_eoi_page_counts_the_versions_without_reading_them(client, eoi, german_contact):
+    client.force_login(english(german_contact))
+    detail = reverse("applications:detail", args=[eoi.pk])
+    assert "versions are kept" not in client.get(detail).content.decode()
+    keep(eoi, german_contact, 1)
+    keep(eoi, german_contact, 2, submitted=True)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(detail).content.decode()
+    assert "2 confirmed or submitted versions are kept." in page
+    assert url(eoi) in page
+    assert not [q for q in queries if "applications_version" in q["sql"] and '"content"' in q["sql"]]

@@ -93,7 +93,7 @@ def render_detail(request, eoi, access):
         "attachments": eoi.attachments.all(),
         "attachment_form": AttachmentForm() if access.can_write and eoi.is_editable else None,
         "documents": eoi.documents.order_by("-requested_at"),
-        "versions": eoi.versions.all(),
+        "version_count": eoi.versions.count(),  # their content (the whole EOI each) is read on the versions page
         "why_not": eoi.why_not_submittable() if eoi.is_editable else [],
         "complete": not eoi.missing_fields(),
         "part_to_fill": progress.first_part_to_fill(eoi, [part.value for part in Part if access.can_edit_part(part)]),
