@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from applications.vocabulary import Sdg, Theme
 from fachkraefte.records import Record, label_of
+from fachkraefte.staff import staff_only
 from partnerships.models import (
     MembershipRole,
     ModelAvailability,
@@ -60,10 +61,6 @@ CHANNEL_OF_MODEL = {
 
 
 # --- who may take a step: the `permission` of each @transition below -------------------------
-
-
-def staff_only(eoi, user):
-    return is_programme_staff(user)
 
 
 def contact_sides(eoi, user):

@@ -30,6 +30,12 @@ def is_programme_staff(user):
     return user.is_superuser or PROGRAMME_STAFF_GROUP in group_names(user)
 
 
+def staff_only(subject, user):
+    """The `permission=` of a workflow step that only programme staff take, whatever its subject (an EOI, a
+    placement): the one predicate the apps' @transition declarations share."""
+    return is_programme_staff(user)
+
+
 def check_programme_staff(user):
     """Refuse whoever is not programme staff with a logged 403: for the pages that are staff's alone."""
     if not is_programme_staff(user):

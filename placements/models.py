@@ -17,8 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from applications.models import ExpressionOfInterest, Participant
 from fachkraefte.records import Record, label_of
+from fachkraefte.staff import staff_only
 from partnerships.models import Municipality, SpecialistModel
-from partnerships.roles import is_programme_staff
 
 PLACEMENT_MONTHS = 24
 
@@ -235,10 +235,6 @@ class PlacementStatus(models.TextChoices):
 
 
 RUNNING = (PlacementStatus.ACTIVE, PlacementStatus.EXTENDED)
-
-
-def staff_only(placement, user):
-    return is_programme_staff(user)
 
 
 def own_specialist(report, user):
