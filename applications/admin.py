@@ -29,6 +29,7 @@ from applications.models import (
     Part,
     Participant,
     Status,
+    participants_prefetch,
 )
 from applications.statistics import overdue_q
 from applications.templatetags.eoi import field_display
@@ -253,7 +254,7 @@ class ExpressionOfInterestAdmin(WorkflowAdminMixin, CheckedPrefillMixin, Dashboa
             .get_queryset(request)
             .prefetch_related(
                 # The participants with their municipalities in one query (they are joined for the ordering anyway).
-                Prefetch("participants", queryset=Participant.objects.select_related("municipality")),
+                participants_prefetch(),
                 Prefetch("confirmations", queryset=Confirmation.objects.standing()),
             )
         )

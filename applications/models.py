@@ -157,14 +157,18 @@ CONTENT_FIELDS = [field for fields in PART_FIELDS.values() for field in fields]
 PART_SIDE = {Part.GERMAN: Side.GERMAN, Part.PARTNER: Side.PARTNER, Part.SHARED: None}
 
 
+def participants_prefetch():
+    """An EOI's participants with their municipalities, in one query: for prefetch_related."""
+    return models.Prefetch("participants", queryset=Participant.objects.select_related("municipality"))
+
+
 class ExpressionOfInterestQuerySet(models.QuerySet):
     def of_municipalities(self, municipalities):
         return self.filter(participants__municipality__in=municipalities).distinct()
 
     def with_participants(self):
         """The partnership joined, the participants with their municipalities in one more query."""
-        participants = models.Prefetch("participants", queryset=Participant.objects.select_related("municipality"))
-        return self.select_related("partnership").prefetch_related(participants)
+        return self.select_related("partnership").prefetch_related(participants_prefetch())
 
 
 class ExpressionOfInterest(FSMModelMixin, models.Model):

@@ -49,10 +49,6 @@ class WorkKind:
     # one flags it overdue instead). The queue leaves them out in its query, from the rows it reads anyway.
     unlisted_eois_only: bool = False
 
-    def count(self):
-        """How many wait, as the queue counts them."""
-        return counts()[self.key]
-
 
 def kinds():
     """Every app's kinds, in the workflow's order."""

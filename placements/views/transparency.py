@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import CharField, Exists, F, OuterRef, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_countries import countries
 
-from applications.models import ExpressionOfInterest, Participant
+from applications.models import ExpressionOfInterest, Participant, participants_prefetch
 from applications.permissions import get_eoi_for_user
 from applications.vocabulary import Sdg, Theme
 from partnerships.models import Municipality, Side, SpecialistModel
@@ -216,8 +216,7 @@ def transparency_list(request):
     filters = TransparencyFilter(request.GET or None, queryset=publication.published_eois(), figures=figures)
     # Newest submission first, those without a date last (index eoi_submitted_newest_idx).
     eois = filters.qs.order_by(F("submitted_at").desc(nulls_last=True), "-pk")
-    participants = Prefetch("participants", queryset=Participant.objects.select_related("municipality"))
-    rows = eois.only(*publication.ENTRY_FIELDS).prefetch_related(participants)
+    rows = eois.only(*publication.ENTRY_FIELDS).prefetch_related(participants_prefetch())
     whole = filters.filters_nothing()
     if whole:
         by_country, paginator = figures.by_country, CountedPaginator(rows, PER_PAGE, figures.eois)
