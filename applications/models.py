@@ -469,6 +469,12 @@ def _language_name(code):
     return str(dict(settings.LANGUAGES).get(code, code))
 
 
+class EventQuerySet(models.QuerySet):
+    def readable_by_applicants(self):
+        """The record as the EOI's pages show it (to everybody who sees them): without the staff's own entries."""
+        return self.exclude(kind__in=Event.STAFF_ONLY_KINDS)
+
+
 class Event(Record):
     """The one record of what happened to an EOI: timeline, history and notifications read it.
 
@@ -500,10 +506,15 @@ class Event(Record):
         PUBLICATION_CONSENTED = "publication_consented", _("Consent to publication given")
         PUBLICATION_REVOKED = "publication_revoked", _("Consent to publication withdrawn")
 
+    # The dossier exports are the staff's bookkeeping: the admin lists them (permissions.dossiers_visible_to).
+    STAFF_ONLY_KINDS = [Kind.EXPORTED]
+
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
     from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
+
+    objects = EventQuerySet.as_manager()
 
     STATUS_CHOICES = Status
     DETAILS = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", eoi.dashboard, name="dashboard"),
     path("start/<int:partnership_pk>/", eoi.start, name="start"),
     path("<int:pk>/", eoi.detail, name="detail"),
+    path("<int:pk>/history/", eoi.history, name="history"),
     path("<int:pk>/edit/<str:part>/", eoi.edit, name="edit"),
     path("<int:pk>/confirm/", eoi.confirm, name="confirm"),
     path("<int:pk>/submit/", eoi.submit, name="submit"),

@@ -11,6 +11,7 @@ A model whose history is recorded names the reverse accessor of its record model
 """
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,21 @@ def record(subject, kind, *, by=None, note="", from_status="", to_status="", **p
     """Write one record of `subject` (an EOI, a placement, …): who, what, the parameters, the person's note."""
     records = getattr(subject, subject.RECORDS)
     return records.create(kind=kind, actor=by, note=note, from_status=from_status, to_status=to_status, params=params)
+
+
+RECORDS_ON_PAGE = 10  # the newest, on an object's own page; its history page shows them all
+HISTORY_PAGE_SIZE = 50
+
+
+def newest_records(records):
+    """The newest RECORDS_ON_PAGE of `records` and whether older ones exist: one query of one row more, no COUNT."""
+    rows = list(records[: RECORDS_ON_PAGE + 1])
+    return rows[:RECORDS_ON_PAGE], len(rows) > RECORDS_ON_PAGE
+
+
+def history_page(records, number):
+    """One page of the whole record, newest first; a bad page number gives the first or the last page."""
+    return Paginator(records, HISTORY_PAGE_SIZE).get_page(number)
 
 
 def label_of(choices, value):

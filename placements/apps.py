@@ -26,7 +26,14 @@ class PlacementsConfig(AppConfig):
     }
 
     def ready(self):
-        from placements import workflow  # noqa: F401 - registers the workflow of the app's models
+        from django_fsm.signals import post_transition
+
+        from applications.models import ExpressionOfInterest
+        from placements import publication, workflow  # noqa: F401 - workflow registers the app's models' steps
+        from placements.models import Placement
+
+        for model in (ExpressionOfInterest, Placement):
+            post_transition.connect(publication.forget_on_step, sender=model, dispatch_uid=f"publication.{model}")
 
     def staff_work(self):
         """What waits for programme staff here: the work queue's kinds (fachkraefte.work)."""

@@ -66,9 +66,11 @@ def is_published(subject):
 # --- the figures of the whole list, kept in the cache ---------------------------------------------------------
 # Counting every published EOI and placement by country takes longer than the page may. A periodic task
 # (placements.tasks.refresh_public_figures, every FIGURES_REFRESH_MINUTES) computes them and puts them in the
-# cache; a change of consent forgets them at once (set_consent), so that the next reader computes them anew. The
-# list's rows are never taken from here: whoever withdraws is off the list at once. What may lag (the page says
-# since when): an EOI rejected, withdrawn or newly submitted, until the next refresh.
+# cache; whatever changes what is public forgets them at once, so that the next reader computes them anew: a
+# change of consent (set_consent) and a workflow step of an EOI or a placement (forget_on_step). The whole list's
+# pages are kept with the figures they were drawn with (templates/placements/transparency_list.html), so they are
+# as fresh: whoever withdraws is off the list at once. What may lag until the next refresh (the page says since
+# when): the activity figures of a placement.
 FIGURES_KEY = "placements:public-figures:v1"
 FIGURES_REFRESH_MINUTES = 5
 FIGURES_TIMEOUT_SECONDS = 3 * FIGURES_REFRESH_MINUTES * 60  # a cache the task cannot reach: never older
@@ -112,6 +114,11 @@ def figures():
 
 def forget_figures():
     cache.delete(FIGURES_KEY)
+
+
+def forget_on_step(sender, **kwargs):
+    """django-fsm's post_transition of an EOI or a placement: a step may put it on the list or take it off."""
+    transaction.on_commit(forget_figures)
 
 
 # --- what is shown of them ------------------------------------------------------------------------------------
@@ -272,9 +279,13 @@ def _entry(eoi, placement, quarters):
 
 
 def quarterly_figures(placement_ids):
-    """{placement id: [Figures of each calendar quarter with activities, oldest first]}, in one query."""
+    """{placement id: [Figures of each calendar quarter with activities, oldest first]}, in one query (none for
+    no placement: an EOI's preview)."""
+    placement_ids = list(placement_ids)
+    if not placement_ids:
+        return {}
     rows = (
-        Activity.objects.filter(placement__in=list(placement_ids))
+        Activity.objects.filter(placement__in=placement_ids)
         .order_by()
         .annotate(quarter=TruncQuarter("date"))
         .values("placement", "quarter")

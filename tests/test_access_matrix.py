@@ -234,6 +234,7 @@ RULES = {
         {"german_contact"}, key("eoi", "partnership_pk", "partnership_id"), seen_by=EOI_MEMBERS | STAFF
     ),
     "applications:detail": view(EOI_SEERS, EOI),
+    "applications:history": view(EOI_SEERS, EOI),
     "applications:edit": page({"partner_contact"}, lambda w: {"pk": w["eoi"].pk, "part": "partner"}, seen_by=EOI_SEERS),
     "applications:confirm": action(EOI_WRITERS, EOI, seen_by=EOI_SEERS),
     "applications:submit": action(EOI_WRITERS, EOI, seen_by=EOI_SEERS),
@@ -295,6 +296,7 @@ RULES = {
     # --- the specialist's portal ----------------------------------------------------------------------
     "placements:my_placements": view(SPECIALISTS | STAFF, seen_by=SIGNED_IN),
     "placements:placement_detail": view(PLACEMENT_READERS, PLACEMENT),
+    "placements:history": view(PLACEMENT_READERS, PLACEMENT),
     "placements:activity_list": view(PLACEMENT_READERS, PLACEMENT),
     "placements:activity_create": page(OWN_SPECIALIST, PLACEMENT, seen_by=PLACEMENT_READERS),
     "placements:activity_edit": page(

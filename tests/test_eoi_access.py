@@ -9,6 +9,7 @@ from django.urls import get_resolver, reverse
 # URLs a reader (a viewer, the other side, programme staff) may use; everything else writes.
 READ_URLS = {
     "detail",
+    "history",
     "versions",
     "pdf_status",
     "pdf_download",

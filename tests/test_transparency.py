@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from applications import services
 from applications.models import Event, ExpressionOfInterest, Status
 from fachkraefte.celery import app as celery_app
 from fachkraefte.models import AuditEntry
@@ -201,15 +202,42 @@ def test_a_withdrawal_takes_the_row_off_at_once_and_the_figures_with_it(
     assert 'id="counts-by-country"' not in page  # computed anew: nothing is published any more
 
 
-def test_the_rows_are_read_live_while_the_figures_wait_for_their_refresh(client, staff):
-    shown = published_placement(by=staff)
-    assert f'id="entry-{shown.eoi_id}"' in client.get(reverse("transparency:list")).content.decode()
-    ExpressionOfInterest.objects.filter(pk=shown.eoi_id).update(status=Status.WITHDRAWN)
+def test_a_step_that_ends_the_eois_publicity_takes_it_off_at_once(
+    client, submitted_eoi, german_contact, partner_contact, django_capture_on_commit_callbacks
+):
+    german, partner = municipalities(submitted_eoi)
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.set_consent(submitted_eoi, german, True, by=german_contact)
+        publication.set_consent(submitted_eoi, partner, True, by=partner_contact)
+    assert f'id="entry-{submitted_eoi.pk}"' in client.get(reverse("transparency:list")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(submitted_eoi, "We found another way.", by=german_contact)
     page = client.get(reverse("transparency:list")).content.decode()
-    assert f'id="entry-{shown.eoi_id}"' not in page  # off the list at once
-    assert 'id="counts-by-country"' in page and 'id="figures-as-of"' in page  # the figures say since when
+    assert f'id="entry-{submitted_eoi.pk}"' not in page  # the kept page went with the figures
+    assert 'id="counts-by-country"' not in page
+
+
+def test_the_whole_list_is_kept_with_its_figures_until_their_refresh(client, staff):
+    shown = published_placement(by=staff)
+    row, filtered = f'id="entry-{shown.eoi_id}"', reverse("transparency:list") + f"?model={shown.eoi.specialist_model}"
+    assert row in client.get(reverse("transparency:list")).content.decode()
+    assert row in client.get(filtered).content.decode()
+    ExpressionOfInterest.objects.filter(pk=shown.eoi_id).update(status=Status.WITHDRAWN)  # no step: nothing told
+    page = client.get(reverse("transparency:list")).content.decode()
+    assert row in page and 'id="figures-as-of"' in page  # as of the figures, and says so
+    assert row not in client.get(filtered).content.decode()  # a filtered list is read live
     refresh_public_figures()  # the periodic task
-    assert 'id="counts-by-country"' not in client.get(reverse("transparency:list")).content.decode()
+    page = client.get(reverse("transparency:list")).content.decode()
+    assert f'id="entry-{shown.eoi_id}"' not in page and 'id="counts-by-country"' not in page
+
+
+def test_a_kept_page_keeps_no_query_string_in_its_links(client, staff, monkeypatch):
+    monkeypatch.setattr("placements.views.transparency.PER_PAGE", 1)
+    published_placement(by=staff), published_placement(by=staff)
+    planted = client.get(reverse("transparency:list") + "?page=1&next=//evil.example").content.decode()
+    assert "evil.example" in planted  # drawn live for this reader, links as opened
+    page = client.get(reverse("transparency:list") + "?page=1").content.decode()
+    assert "evil.example" not in page and "?page=2" in page
 
 
 def test_a_filtered_list_counts_its_own_rows_live(client, staff):

@@ -7,20 +7,21 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import permissions, progress, services
 from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
-from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Event, Part, Status, TermsAgreement
+from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Part, Status, TermsAgreement
 from applications.permissions import get_eoi_for_user
 from applications.uploads import AttachmentForm
+from fachkraefte.records import history_page, newest_records
 from fachkraefte.workflow import StepRefused, refusal_message
 from partnerships.models import MembershipRole, MunicipalityMembership
 from placements.views.transparency import publication_panel
 
 DASHBOARD_PAGE_SIZE = 25
-STAFF_ONLY_EVENTS = [Event.Kind.EXPORTED]
 
 
 @login_required
@@ -76,6 +77,7 @@ def render_detail(request, eoi, access):
     prefetch_related_objects([eoi], "meetings", agreements)  # the needs dialogue's panel
     confirmations = eoi.confirmations.all()
     confirmed = progress.standing_confirmations(eoi)
+    events, older = newest_records(readable_record(eoi))
     context = {
         "eoi": eoi,
         "access": access,
@@ -88,7 +90,8 @@ def render_detail(request, eoi, access):
         "voided": any(c.voided_at is not None for c in confirmations)
         and not any(c.voided_at is None for c in confirmations),
         "parts": [(part, [(eoi._meta.get_field(f), f) for f in PART_FIELDS[part]]) for part in Part],
-        "events": eoi.events.exclude(kind__in=STAFF_ONLY_EVENTS).select_related("actor")[:50],
+        "events": events,
+        "whole_history": reverse("applications:history", args=[eoi.pk]) if older else None,
         **invitation_context(request, eoi, access),
         "attachments": eoi.attachments.all(),
         "attachment_form": AttachmentForm() if access.can_write and eoi.is_editable else None,
@@ -101,6 +104,18 @@ def render_detail(request, eoi, access):
         "publication": publication_panel(eoi, request.user, access),
     }
     return render(request, "applications/detail.html", context)
+
+
+def readable_record(eoi):
+    """What the EOI's pages show of its record, newest first, with each entry's author in the same query."""
+    return eoi.events.readable_by_applicants().select_related("actor")
+
+
+@login_required
+def history(request, pk):
+    eoi, _access = get_eoi_for_user(request.user, pk)
+    page = history_page(readable_record(eoi), request.GET.get("page"))
+    return render(request, "applications/history.html", {"eoi": eoi, "page": page})
 
 
 def returned_for_changes(eoi):

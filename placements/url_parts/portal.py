@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", portal.my_placements, name="my_placements"),
     path("welcome/<str:token>/", welcome.specialist_welcome, name="specialist_welcome"),
     path("<int:pk>/", portal.placement_detail, name="placement_detail"),
+    path("<int:pk>/history/", portal.placement_history, name="history"),
     path("<int:pk>/activities/", portal.activity_list, name="activity_list"),
     path("<int:pk>/activities/new/", portal.activity_create, name="activity_create"),
     path("<int:pk>/activities/<int:activity_pk>/edit/", portal.activity_edit, name="activity_edit"),

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models.functions import TruncQuarter
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from applications.vocabulary import Sdg, Theme
 from fachkraefte.downloads import private_download
+from fachkraefte.records import history_page, newest_records
 from fachkraefte.workflow import StepRefused, refusal_message
 from placements import reports
 from placements.models import Activity, Placement, Principle, Report
@@ -30,7 +32,6 @@ from placements.permissions import (
 )
 from placements.views.transparency import publication_panel
 
-RECORDS_SHOWN = 50
 ACTIVITIES_PER_PAGE = 50  # a page of the log stays far below 150 kB of HTML however long the placement runs
 REPORTS_PER_PAGE = 25
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -137,16 +138,29 @@ def my_placements(request):
 @login_required
 def placement_detail(request, pk):
     placement = get_placement_for_user(request.user, pk)
+    records, older = newest_records(placement.events.select_related("actor"))
     context = {
         "placement": placement,
         "places": placement.places.all(),
         "is_specialist": is_own_specialist(request.user, placement),
         "open_reports": placement.reports.filter(state=Report.State.DUE).order_by("due_date")[:3],
         "today": timezone.localdate(),
-        "records": placement.events.select_related("actor")[:RECORDS_SHOWN],
+        "records": records,
+        "whole_history": reverse("placements:history", args=[placement.pk]) if older else None,
         "publication": publication_panel(placement, request.user),
     }
     return render(request, "placements/portal_placement_detail.html", context)
+
+
+@login_required
+def placement_history(request, pk):
+    placement = get_placement_for_user(request.user, pk)
+    context = {
+        "placement": placement,
+        "page": history_page(placement.events.select_related("actor"), request.GET.get("page")),
+        "is_specialist": is_own_specialist(request.user, placement),
+    }
+    return render(request, "placements/portal_history.html", context)
 
 
 # --- activities ---------------------------------------------------------------------------------------

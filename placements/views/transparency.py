@@ -211,7 +211,8 @@ def country_chart(counts):
 
 @require_GET
 def transparency_list(request):
-    """The published EOIs, newest submission first, read live; the figures of the whole list from the cache."""
+    """The published EOIs, newest submission first. A filtered list is read live; the whole list's figures and
+    pages are kept in the cache as of the figures' computing (placements.publication)."""
     figures = publication.figures()
     filters = TransparencyFilter(request.GET or None, queryset=publication.published_eois(), figures=figures)
     # Newest submission first, those without a date last (index eoi_submitted_newest_idx).
@@ -223,16 +224,20 @@ def transparency_list(request):
     else:
         by_country, paginator = publication.counts_by_partner_country(eois), Paginator(rows, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    # Lazy: the whole list's table and chart come from the template's cache, mostly.
+    # Lazy: the whole list's table, chart and pages come from the template's cache, mostly.
     counts = SimpleLazyObject(lambda: counts_by_country(by_country))
     context = {
         "filters": filters,
         "page": page,
-        "entries": publication.public_entries(page.object_list, publication.published_placements()),
+        "entries": SimpleLazyObject(
+            lambda: publication.public_entries(page.object_list, publication.published_placements())
+        ),
         "counts": counts,
         "chart": SimpleLazyObject(lambda: country_chart(counts)),
         "total": page.paginator.count,
         "figures_as_of": figures.computed_at if whole else None,
+        # A page of the whole list is kept; its links keep the query string, so only when that names no more.
+        "page_kept": whole and set(request.GET) <= {"page"},
         "figures_timeout": publication.FIGURES_TIMEOUT_SECONDS,
         "refresh_minutes": publication.FIGURES_REFRESH_MINUTES,
     }
