@@ -58,7 +58,7 @@ lint: $(VENV)/.installed-dev
 
 test: system-test $(VENV)/.installed-dev messages lint
 	./scripts/start-services
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist worksteal
 
 bench: $(VENV)/.installed-dev messages
 	./scripts/system-packages wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
