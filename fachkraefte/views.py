@@ -29,7 +29,7 @@ def work_queue(request):
     queue = work.Queue(kinds, shown=chosen or kinds)
     page = queue.page(request.GET.get("page"), WORK_PER_PAGE)
     counts = queue.counts()  # of every kind, from the query that read the page: the navigation's, too
-    work.note_counts(request, counts)
+    work.note_counts(counts)
     context = {
         # A tab for each kind that has work waiting (and the one chosen): an empty kind is no choice to make.
         "kinds": [(kind, counts[kind.key]) for kind in kinds if counts[kind.key] or kind.key == chosen_key],

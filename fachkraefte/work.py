@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import BigIntegerField, F, Value
-
-COUNTS_ATTRIBUTE = "_work_counts"
 
 
 @dataclass(frozen=True)
@@ -59,19 +58,30 @@ def kinds():
     return sorted(found, key=lambda kind: kind.order)
 
 
-def note_counts(request, known):
-    """Keep counts a page already has (Queue.counts over every kind) for counts(request) to return."""
-    setattr(request, COUNTS_ATTRIBUTE, known)
+def counts():
+    """{kind key: how many wait}, in one query."""
+    return Queue(kinds(), shown=()).counts()
 
 
-def counts(request=None):
-    """{kind key: how many wait}, in one query; kept on `request` so a page counts once."""
-    cached = getattr(request, COUNTS_ATTRIBUTE, None)
-    if cached is None:
-        cached = Queue(kinds(), shown=()).counts()
-        if request is not None:
-            setattr(request, COUNTS_ATTRIBUTE, cached)
-    return cached
+# The navigation shows every staff member on every page how many items wait: the same number for all of them,
+# which costs the queue's whole query (tens of milliseconds at the programme's size). It is kept for a minute,
+# and the queue's own page, which is read live, puts its count there as it is drawn.
+WAITING_KEY = "work:waiting:v1"
+WAITING_SECONDS = 60
+
+
+def note_counts(known):
+    """The queue's page has read every kind's count (Queue.counts): the navigation shows their total."""
+    cache.set(WAITING_KEY, sum(known.values()), WAITING_SECONDS)
+
+
+def waiting():
+    """How many items wait, as the navigation shows it: at most WAITING_SECONDS old."""
+    total = cache.get(WAITING_KEY)
+    if total is None:
+        total = sum(counts().values())
+        cache.set(WAITING_KEY, total, WAITING_SECONDS)
+    return total
 
 
 # Every waiting row, less those of an unlisted_eois_only kind whose EOI another kind lists. What comes back: the

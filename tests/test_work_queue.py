@@ -9,6 +9,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -358,13 +359,28 @@ def test_the_number_of_queries_does_not_grow_with_the_queue(client, staff, eoi, 
     assert len(listed(page)) == 50  # a page; the next ones follow
 
 
-def test_the_navigation_counts_every_kind_in_one_query(rf, staff, db):
-    request = rf.get("/")
-    request.user = staff
+def test_the_navigation_counts_every_kind_in_one_query_once_a_minute(client, staff, one_of_each):
+    set_waiting_since(one_of_each)
+    client.force_login(staff)
+    client.get(reverse("home"))
     with CaptureQueriesContext(connection) as queries:
-        work.counts(request)
-        work.counts(request)  # the second time from the request
+        assert work.waiting() == len(one_of_each)
+    assert len(queries) == 0  # kept from the page before
+    one_of_each["join"].delete()
+    assert nav_count(client.get(reverse("home")).content.decode()) == len(one_of_each)  # up to a minute old
+    cache.delete(work.WAITING_KEY)  # as WAITING_SECONDS later
+    with CaptureQueriesContext(connection) as queries:
+        assert work.waiting() == len(one_of_each) - 1
     assert len(queries) == 1
+
+
+def test_the_queues_own_page_is_live_and_sets_the_navigations_count(client, staff, one_of_each):
+    set_waiting_since(one_of_each)
+    client.force_login(staff)
+    client.get(reverse("home"))
+    one_of_each["join"].delete()
+    assert nav_count(queue_page(client)) == len(one_of_each) - 1
+    assert nav_count(client.get(reverse("home")).content.decode()) == len(one_of_each) - 1
 
 
 # --- terms of reference waiting for staff ---------------------------------------------------------------
