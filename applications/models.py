@@ -13,6 +13,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from applications.vocabulary import Sdg, Theme
+from fachkraefte.choices import ChoiceLabels
 from fachkraefte.records import Record, label_of
 from fachkraefte.staff import staff_only
 from partnerships.models import (
@@ -171,7 +172,7 @@ class ExpressionOfInterestQuerySet(models.QuerySet):
         return self.select_related("partnership").prefetch_related(participants_prefetch())
 
 
-class ExpressionOfInterest(FSMModelMixin, models.Model):
+class ExpressionOfInterest(ChoiceLabels, FSMModelMixin, models.Model):
     """One joint application of German and partner municipalities for a specialist."""
 
     partnership = models.ForeignKey(
@@ -387,7 +388,7 @@ class ExpressionOfInterest(FSMModelMixin, models.Model):
         return [Sdg(value).label for value in self.sdgs if value in Sdg.values]
 
 
-class Participant(models.Model):
+class Participant(ChoiceLabels, models.Model):
     """A municipality that carries the EOI, on its side."""
 
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="participants")

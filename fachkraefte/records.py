@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fachkraefte.choices import ChoiceLabels
+
 
 def record(subject, kind, *, by=None, note="", from_status="", to_status="", **params):
     """Write one record of `subject` (an EOI, a placement, …): who, what, the parameters, the person's note."""
@@ -47,7 +49,7 @@ def label_of(choices, value):
         return str(value)
 
 
-class Record(models.Model):
+class Record(ChoiceLabels, models.Model):
     """What every record model has; a subclass adds its subject, `kind`, `from_status` and `to_status` with choices.
 
     `DETAILS` maps a kind to a function of the parameters that returns the particulars in the

@@ -16,6 +16,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from applications.models import ExpressionOfInterest, Participant
+from fachkraefte.choices import ChoiceLabels
 from fachkraefte.records import Record, label_of
 from fachkraefte.staff import staff_only
 from partnerships.models import Municipality, SpecialistModel
@@ -264,7 +265,7 @@ class PlacementQuerySet(models.QuerySet):
         return self.filter(specialist=user)
 
 
-class Placement(FSMModelMixin, models.Model):
+class Placement(ChoiceLabels, FSMModelMixin, models.Model):
     """A specialist placed for an EOI, usually for two years."""
 
     eoi = models.OneToOneField(
@@ -541,7 +542,7 @@ class OwnNetworkEvent(ParticipantsByGender):
         return f"{self.date}: {self.title}"
 
 
-class Report(models.Model):
+class Report(ChoiceLabels, models.Model):
     """An interim report every six months and a final report, with the activity totals."""
 
     class Kind(models.TextChoices):
