@@ -4,6 +4,8 @@ import time
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import invitations
@@ -14,6 +16,7 @@ from fachkraefte.models import AuditEntry
 from partnerships import memberships
 from partnerships.models import GrantRecord, MembershipRole, MunicipalityMembership, User
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.workflow import submitted
 
 
 @pytest.fixture
@@ -315,3 +318,17 @@ def test_service_refuses_another_account(invitation, outsider):
         invitations.accept_invitation(invitation, user=outsider)
     invitation.refresh_from_db()
     assert invitation.is_open
+
+
+def test_an_eoi_past_its_draft_shows_no_invitations_and_asks_nothing_about_them(
+    client, invitation, german_contact, partner_contact
+):
+    eoi = invitation.eoi
+    client.force_login(partner_contact)
+    assert 'id="invite-heading"' in client.get(reverse("applications:detail", args=[eoi.pk])).content.decode()
+    submitted(eoi, german_contact, partner_contact)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("applications:detail", args=[eoi.pk])).content.decode()
+    assert 'id="invite-heading"' not in page
+    assert "invitation_revoke" not in page and "/resend/" not in page  # the list of invitations is not drawn
+    assert not [q["sql"] for q in queries if "applications_invitation" in q["sql"] or '"role" = ' in q["sql"]]

@@ -136,8 +136,11 @@ def municipalities_without_contact(eoi):
 
 
 def invitation_context(request, eoi, access):
-    """Who may invite for which municipality is the policy's (applications.permissions); the page shows what follows."""
-    may_invite_for = list(permissions.municipalities_to_invite_for(request.user, eoi)) if eoi.is_editable else []
+    """Who may invite for which municipality is the policy's (applications.permissions); the page shows what follows,
+    while the EOI can be edited (its section is not drawn after that)."""
+    if not eoi.is_editable:
+        return {"invitations": [], "invitation_form": None, "may_invite_for": set(), "without_contact": []}
+    may_invite_for = list(permissions.municipalities_to_invite_for(request.user, eoi))
     form = None
     if may_invite_for:
         form = getattr(request, "invitation_form", None) or InvitationForm(
