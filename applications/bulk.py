@@ -505,6 +505,8 @@ class Stories:
         for number, (municipality, user) in enumerate(parties, start=1):
             at = proposed + span * 0.1 * number / len(parties)
             self.agreements.append((len(self.terms) - 1, municipality, user, at))
+            if number == len(participants):  # the last municipality (staff agree last): as dialogue.agree_terms
+                self.terms[-1].municipalities_agreed_at = at
             done = agreed_all and number == len(parties)
             params = {"number": 1, "parties": [names.get(municipality)], "all_agreed": done}
             self.event(eoi, Event.Kind.TERMS_AGREED, at, user, params=params)

@@ -146,22 +146,29 @@ def agree_terms(terms, municipalities, *, by, as_staff=False):
 
 def _record_agreement(eoi, terms, made, *, by):
     parties = [a.municipality.name if a.municipality else None for a in made]  # None: programme staff
+    completed = _note_municipalities_agreed(eoi, terms)
     all_agreed = terms.is_agreed()
     if all_agreed and eoi.specialist_model != terms.specialist_model:
         # The agreed model decides the recruitment channel, so the EOI follows the terms.
         eoi.specialist_model = terms.specialist_model
         eoi.save(update_fields=["specialist_model", "updated_at"])
     record(eoi, Event.Kind.TERMS_AGREED, by=by, number=terms.number, parties=parties, all_agreed=all_agreed)
-    if waits_for_staff(eoi, terms, made):
+    if completed and not all_agreed:
+        # A municipality's agreement completed the municipalities': programme staff's is the one missing now.
         notifications.staff_terms_waiting(eoi, terms)
 
 
-def waits_for_staff(eoi, terms, made):
-    """A municipality's agreement completed the municipalities': programme staff's is the one missing now."""
-    agreed = {agreement.municipality_id for agreement in terms.agreements.all()}
-    municipalities = {participant.municipality_id for participant in eoi.participants.all()}
-    by_a_municipality = any(agreement.municipality_id for agreement in made)
-    return by_a_municipality and municipalities <= agreed and None not in agreed
+def _note_municipalities_agreed(eoi, terms):
+    """Keep on the version when its last municipality agreed, once every one has; whether this agreement did it."""
+    if terms.municipalities_agreed_at is not None:
+        return False
+    agreed = {a.municipality_id: a.agreed_at for a in terms.agreements.all() if a.municipality_id is not None}
+    if not agreed or not {p.municipality_id for p in eoi.participants.all()} <= agreed.keys():
+        return False
+    terms.municipalities_agreed_at = max(agreed.values())
+    # update(): a derived date, left out of the recorded changes (TermsOfReference.history), is no edit.
+    TermsOfReference.objects.filter(pk=terms.pk).update(municipalities_agreed_at=terms.municipalities_agreed_at)
+    return True
 
 
 # --- reading ---------------------------------------------------------------------------------

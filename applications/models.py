@@ -691,8 +691,13 @@ class TermsOfReference(models.Model):
     languages = models.JSONField(_("working languages and required level"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the last participating municipality agreed; empty until every one has. Written once, by
+    # dialogue.agree_terms: the participants are fixed once an EOI is started and an agreement is never taken
+    # back. The work queue reads it instead of comparing every EOI's participants with its agreements.
+    municipalities_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # The derived date is no change anybody made: the recorded changes leave it out.
+    history = HistoricalRecords(excluded_fields=["municipalities_agreed_at"])
 
     class Meta:
         verbose_name = _("terms of reference")

@@ -6,14 +6,14 @@ that stayed longer in their status than settings.EOI_STATUS_LIMITS allows.
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Event, ExpressionOfInterest, Participant, Status, TermsAgreement, TermsOfReference
+from applications.models import Event, ExpressionOfInterest, Status, TermsAgreement, TermsOfReference
 from applications.statistics import overdue_q
 from fachkraefte import work
 
@@ -67,14 +67,6 @@ def submitted_items(key, label, mark=""):
 
 
 # --- terms of reference waiting for staff's agreement ----------------------------------------------------
-class RowCount(Subquery):
-    """How many rows a subquery has, as one value. Compared row by row: PostgreSQL looks up the few rows of each
-    (an anti-join on the same condition would hash every participant and every agreement of the programme)."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
-    output_field = IntegerField()
-
-
 def terms_waiting_for_staff():
     """The newest version of each EOI's terms in the needs dialogue: every municipality agreed, staff not yet.
 
@@ -82,20 +74,11 @@ def terms_waiting_for_staff():
     """
     newer = TermsOfReference.objects.filter(eoi=OuterRef("eoi"), number__gt=OuterRef("number"))
     by_staff = TermsAgreement.objects.filter(terms=OuterRef("pk"), municipality__isnull=True)
-    parties = Participant.objects.filter(eoi=OuterRef("eoi")).order_by()
-    agreed = TermsAgreement.objects.filter(terms=OuterRef(OuterRef("pk")), municipality=OuterRef("municipality"))
-    by_parties = TermsAgreement.objects.filter(
-        terms=OuterRef("pk"),
-        municipality__in=Participant.objects.filter(eoi=OuterRef(OuterRef("eoi"))).values("municipality"),
-    )
     return (
-        TermsOfReference.objects.filter(eoi__status=Status.NEEDS_DIALOGUE)
+        TermsOfReference.objects.filter(eoi__status=Status.NEEDS_DIALOGUE, municipalities_agreed_at__isnull=False)
         .exclude(Exists(newer))
         .exclude(Exists(by_staff))
-        .filter(Exists(parties))
-        .annotate(not_agreed=RowCount(parties.exclude(Exists(agreed)).values("pk")))
-        .filter(not_agreed=0)
-        .annotate(since=Subquery(by_parties.order_by("-agreed_at").values("agreed_at")[:1]))
+        .annotate(since=F("municipalities_agreed_at"))
     )
 
 

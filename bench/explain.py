@@ -18,7 +18,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery  # noqa: E402
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from applications.admin import ExpressionOfInterestAdmin  # noqa: E402
@@ -104,24 +104,32 @@ def search_after(term):
     return admin.get_search_results(None, EOIS.all(), term)[0]
 
 
+class RowCount(Subquery):
+    """How many rows a subquery has, as one value (the work queue's terms kind until the derived date)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
 def terms_before():
-    """The terms waiting for staff as the work queue asked before: agreements counted against participants."""
-    newest = TermsOfReference.objects.filter(eoi=OuterRef("eoi")).order_by("-number").values("number")[:1]
-    by_participants = TermsAgreement.objects.filter(
-        terms=OuterRef("pk"), municipality__eoi_participations__eoi=OuterRef("eoi")
-    )
-    agreed = by_participants.order_by().values("terms").annotate(n=Count("pk")).values("n")
-    parties = Participant.objects.filter(eoi=OuterRef("eoi")).order_by().values("eoi").annotate(n=Count("pk"))
+    """The terms waiting for staff as the work queue asked before the derived date: for each version of an EOI in
+    the needs dialogue, its participants without an agreement counted."""
+    newer = TermsOfReference.objects.filter(eoi=OuterRef("eoi"), number__gt=OuterRef("number"))
     by_staff = TermsAgreement.objects.filter(terms=OuterRef("pk"), municipality__isnull=True)
+    parties = Participant.objects.filter(eoi=OuterRef("eoi")).order_by()
+    agreed = TermsAgreement.objects.filter(terms=OuterRef(OuterRef("pk")), municipality=OuterRef("municipality"))
+    by_parties = TermsAgreement.objects.filter(
+        terms=OuterRef("pk"),
+        municipality__in=Participant.objects.filter(eoi=OuterRef(OuterRef("eoi"))).values("municipality"),
+    )
     return (
-        TermsOfReference.objects.filter(eoi__status=Status.NEEDS_DIALOGUE, number=Subquery(newest))
-        .filter(~Exists(by_staff))
-        .annotate(
-            agreed=Subquery(agreed),
-            parties=Subquery(parties.values("n")),
-            since=Subquery(by_participants.order_by("-agreed_at").values("agreed_at")[:1]),
-        )
-        .filter(agreed=F("parties"))
+        TermsOfReference.objects.filter(eoi__status=Status.NEEDS_DIALOGUE)
+        .exclude(Exists(newer))
+        .exclude(Exists(by_staff))
+        .filter(Exists(parties))
+        .annotate(not_agreed=RowCount(parties.exclude(Exists(agreed)).values("pk")))
+        .filter(not_agreed=0)
+        .annotate(since=Subquery(by_parties.order_by("-agreed_at").values("agreed_at")[:1]))
     )
 
 
@@ -324,11 +332,12 @@ def work_queue_sections():
     )
     section(
         "21. The work queue: terms of reference waiting for staff",
-        "Before: per terms version, the agreements of the participating municipalities counted (joined through "
-        "the municipalities) against the participants counted, each a grouped subquery. After: the newest "
-        "version without a newer one, no staff agreement, and no participant without an agreement, the last "
-        "checked as one small count per version (`RowCount`), which PostgreSQL cannot turn into a join of "
-        "every participant with every agreement of the programme.",
+        "Before: for each version of an EOI in the needs dialogue, its participants without an agreement counted "
+        "(a small count per version; an earlier shape counted agreements and participants in grouped subqueries). "
+        "After: the version keeps when its last municipality agreed (`municipalities_agreed_at`, written once by "
+        "applications.dialogue.agree_terms; participants are fixed once an EOI is started and agreements are "
+        "never taken back; migration applications 0012 dates the versions agreed before). The kind reads that "
+        "date: no participant or municipality agreement is read.",
         sql_of(terms_before().order_by().values_list("pk", "since")),
         sql_of(terms_waiting_for_staff().order_by().values_list("pk", "since")),
     )

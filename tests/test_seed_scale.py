@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from applications.models import Event, ExpressionOfInterest, Status, Version
+from applications.models import Event, ExpressionOfInterest, Status, TermsOfReference, Version
 from fachkraefte.management.commands.seed import SCALES
 from partnerships.bulk import CONTACT, RECRUITER, SPECIALIST, STAFF
 from partnerships.models import Municipality, Partnership, User
@@ -95,6 +95,14 @@ def test_recruitment_began_on_agreed_terms_and_contracting_on_a_pick(seeded):
         assert record.params["candidate_id"] == picked.candidate_id
     for eoi in ExpressionOfInterest.objects.filter(status=Status.CANDIDATE_SELECTION):
         assert eoi.shortlist.not_declined().exists(), eoi.pk
+
+
+def test_the_terms_know_when_their_municipalities_agreed_as_the_service_writes_it(seeded):
+    for terms in TermsOfReference.objects.prefetch_related("agreements", "eoi__participants"):
+        by_municipality = {a.municipality_id: a.agreed_at for a in terms.agreements.all() if a.municipality_id}
+        every_one = {p.municipality_id for p in terms.eoi.participants.all()} <= by_municipality.keys()
+        expected = max(by_municipality.values()) if every_one else None
+        assert terms.municipalities_agreed_at == expected, terms.pk
 
 
 def test_each_placement_has_the_reports_its_dates_call_for(seeded):

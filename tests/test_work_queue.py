@@ -5,6 +5,7 @@ navigation shows how many; new work reaches them by e-mail as each chose (at onc
 """
 
 import datetime
+import importlib
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applications import dialogue, services
-from applications.models import Event, ExpressionOfInterest, Status, TermsOfReference
+from applications.models import Event, ExpressionOfInterest, Status, TermsAgreement, TermsOfReference
 from applications.work import terms_waiting_for_staff
 from fachkraefte import news, work
 from fachkraefte.models import AuditEntry, OutboundEmail, QueuedNews
@@ -133,6 +134,7 @@ def set_waiting_since(items):
     eois.filter(pk=items["submitted"].pk).update(submitted_at=days["submitted"], status_changed_at=days["submitted"])
     JoinRequest.objects.filter(pk=items["join"].pk).update(created_at=days["join"])
     items["terms"].agreements.update(agreed_at=days["terms"])
+    TermsOfReference.objects.filter(pk=items["terms"].pk).update(municipalities_agreed_at=days["terms"])
     eois.filter(pk=items["resubmitted"].pk).update(submitted_at=days["resubmitted"])
     Partnership.objects.filter(pk=items["partnership"].pk).update(registered_at=days["partnership"])
     eois.filter(pk=items["selection"].pk).update(status_changed_at=days["selection"])
@@ -424,6 +426,67 @@ def test_only_the_newest_version_of_the_terms_waits(new_eoi, people):
     dialogue.agree_terms(second, [german], by=people["german_contact"])
     dialogue.agree_terms(second, [partner], by=people["partner_contact"])
     assert list(terms_waiting_for_staff()) == [second]
+
+
+def new_terms(eoi, staff, number=1):
+    return TermsOfReference.objects.create(
+        eoi=eoi,
+        number=number,
+        expertise="Water",
+        tasks_and_goals="Reduce losses",
+        places_of_assignment="Windhoek",
+        specialist_model=eoi.specialist_model,
+        created_by=staff,
+    )
+
+
+def test_the_terms_keep_when_the_last_municipality_agreed_and_only_that(new_eoi, people):
+    eoi = in_status(new_eoi(), Status.NEEDS_DIALOGUE, **people)
+    terms = new_terms(eoi, people["staff"])
+    german, partner = (p.municipality for p in eoi.participants.order_by("side"))
+    dialogue.agree_terms(terms, [german], by=people["german_contact"])
+    terms.refresh_from_db()
+    assert terms.municipalities_agreed_at is None
+    [last] = dialogue.agree_terms(terms, [partner], by=people["partner_contact"])
+    terms.refresh_from_db()
+    assert terms.municipalities_agreed_at == last.agreed_at
+    dialogue.agree_terms(terms, [], by=people["staff"], as_staff=True)
+    terms.refresh_from_db()
+    assert terms.municipalities_agreed_at == last.agreed_at  # staff's agreement is not a municipality's
+    # A derived date, no edit: the recorded changes of the version (its audit history) show none.
+    assert [r.history_type for r in terms.history.all()] == ["+"]
+
+
+def test_staff_agreeing_first_does_not_count_as_the_municipalities(new_eoi, people):
+    eoi = in_status(new_eoi(), Status.NEEDS_DIALOGUE, **people)
+    terms = new_terms(eoi, people["staff"])
+    german, partner = (p.municipality for p in eoi.participants.order_by("side"))
+    dialogue.agree_terms(terms, [], by=people["staff"], as_staff=True)
+    dialogue.agree_terms(terms, [german], by=people["german_contact"])
+    terms.refresh_from_db()
+    assert terms.municipalities_agreed_at is None
+    assert not terms_waiting_for_staff().exists()
+    [last] = dialogue.agree_terms(terms, [partner], by=people["partner_contact"])
+    terms.refresh_from_db()
+    assert terms.municipalities_agreed_at == last.agreed_at
+    assert not terms_waiting_for_staff().exists()  # every party agreed: nothing waits
+    assert not staff_mail(people["staff"], "staff-terms-waiting").exists()
+
+
+def test_the_migration_dates_the_versions_every_municipality_agreed_to_before(new_eoi, people):
+    """Versions agreed before the column existed: the migration's statement dates them, on this database."""
+    backfill = importlib.import_module("applications.migrations.0012_terms_municipalities_agreed_at").BACKFILL
+    eoi = in_status(new_eoi(), Status.NEEDS_DIALOGUE, **people)
+    german, partner = (p.municipality for p in eoi.participants.order_by("side"))
+    agreed, half, none = (new_terms(eoi, people["staff"], number) for number in (1, 2, 3))
+    for terms, parties in ((agreed, [german, partner, None]), (half, [german])):
+        for party in parties:
+            TermsAgreement.objects.create(terms=terms, municipality=party, agreed_by=people["staff"])
+    with connection.cursor() as cursor:
+        cursor.execute(backfill)
+    latest = agreed.agreements.filter(municipality__isnull=False).latest("agreed_at").agreed_at
+    dates = dict(TermsOfReference.objects.values_list("number", "municipalities_agreed_at"))
+    assert dates == {1: latest, 2: None, 3: None}
 
 
 # --- e-mail to staff, as each chose ---------------------------------------------------------------------
