@@ -6,6 +6,7 @@ rolled back (DROP INDEX is transactional in PostgreSQL): the same data, the same
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fachkraefte_bench_large python bench/explain.py > bench/EXPLAIN.md
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings as django_settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -39,7 +41,7 @@ from partnerships.models import Municipality, Side, User  # noqa: E402
 from placements import publication  # noqa: E402
 from placements.models import Candidate, Placement  # noqa: E402
 from placements.permissions import candidates_visible_to  # noqa: E402
-from placements.work import selections_made, shortlists_to_hand_over  # noqa: E402
+from placements.work import open_shortlist, reports_unread, selections_made, shortlists_to_hand_over  # noqa: E402
 
 EOIS = ExpressionOfInterest.objects
 
@@ -131,6 +133,21 @@ def terms_before():
         .filter(not_agreed=0)
         .annotate(since=Subquery(by_parties.order_by("-agreed_at").values("agreed_at")[:1]))
     )
+
+
+def shortlists_before():
+    """The shortlists to hand over as the work queue asked before: EXISTS an open entry."""
+    first = open_shortlist().order_by("added_at").values("added_at")[:1]
+    eois = EOIS.filter(status=Status.RECRUITMENT).filter(Exists(open_shortlist()))
+    return eois.annotate(since=Subquery(first))
+
+
+def overdue_q_before(now):
+    """statistics.overdue_q before: one (status, since) pair per status, with no list of the statuses."""
+    query = Q(pk__in=[])
+    for status, days in django_settings.EOI_STATUS_LIMITS.items():
+        query |= Q(status=status, status_changed_at__lt=now - datetime.timedelta(days=days))
+    return query
 
 
 def overdue_before():
@@ -283,6 +300,7 @@ def main():
     admin_and_candidate_sections(name_term, country)
     work_queue_sections()
     transparency_sections()
+    work_queue_kind_sections()
 
 
 def admin_and_candidate_sections(name_term, country):
@@ -360,6 +378,37 @@ def work_queue_sections():
         "returns the page (LIMIT/OFFSET, a top-N sort) and the count of each kind (the tabs, the navigation).",
         sql_of(overdue_before()),
         queue_sql(),
+    )
+
+
+def work_queue_kind_sections():
+    section(
+        "26. The work queue: shortlists to hand over",
+        "`EXISTS` an open shortlist entry: PostgreSQL turned it into a hash join with the open entries of every "
+        "EOI (7,000 at the large scale, nearly all of EOIs long past recruitment). Now the first open entry's "
+        "date, looked up for each of the 2,000 EOIs in recruitment (one index probe each), is also the test "
+        "(`since IS NOT NULL`).",
+        sql_of(shortlists_before().order_by().values_list("pk", "since")),
+        sql_of(shortlists_to_hand_over().order_by().values_list("pk", "since")),
+    )
+    now = timezone.now()
+    section(
+        "27. Overdue EOIs (the work queue, the dashboard, the changelist filter, the digest)",
+        "One (status, date) pair per status with a limit, OR-ed: PostgreSQL read the whole status index (all "
+        "20,000 EOIs) and filtered. The same condition with `status IN (the statuses with a limit)` in front "
+        "(statistics.overdue_q) lets it read only those statuses' part of the index.",
+        sql_of(EOIS.filter(overdue_q_before(now)).order_by().values_list("pk", "status_changed_at")),
+        sql_of(EOIS.filter(overdue_q(now)).order_by().values_list("pk", "status_changed_at")),
+    )
+    unread = reports_unread().order_by().values_list("pk", "submitted_at")
+    section(
+        "28. The work queue: reports submitted and not yet read",
+        "A sequential scan of every report for the unread ones. The partial index `report_unread_idx` "
+        "(submitted_at, id WHERE state = 'submitted' AND read_by_staff_at IS NULL; migration placements 0009) "
+        "holds only those, in the queue's order, and answers from the index alone.",
+        sql_of(unread),
+        sql_of(unread),
+        before_drop=["report_unread_idx"],
     )
 
 

@@ -590,6 +590,14 @@ class Report(ChoiceLabels, models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["placement", "due_date"]
+        indexes = [
+            # The work queue's reports to read: the few unread among every report, oldest first, from the index.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="report_unread_idx",
+                condition=models.Q(state="submitted", read_by_staff_at__isnull=True),
+            )
+        ]
         constraints = [
             # With the kind: a final report may cover the same days as a submitted interim one after an early end.
             models.UniqueConstraint(

@@ -4,7 +4,7 @@ municipalities, selections that need their placement, placements whose start has
 
 import datetime
 
-from django.db.models import DateTimeField, Exists, F, OuterRef, Subquery
+from django.db.models import DateTimeField, F, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -35,8 +35,10 @@ def open_shortlist(eoi_ref="pk"):
 def shortlists_to_hand_over():
     """EOIs in recruitment with a shortlisted candidate nobody declined; since the first was shortlisted."""
     first = open_shortlist().order_by("added_at").values("added_at")[:1]
-    eois = ExpressionOfInterest.objects.filter(status=Status.RECRUITMENT).filter(Exists(open_shortlist()))
-    return eois.annotate(since=Subquery(first))
+    # The first one's date, looked up for each EOI in recruitment, is also the test: PostgreSQL would turn an
+    # EXISTS into a join with the open entries of every EOI, most of them long past recruitment.
+    eois = ExpressionOfInterest.objects.filter(status=Status.RECRUITMENT)
+    return eois.annotate(since=Subquery(first)).filter(since__isnull=False)
 
 
 def shortlist_items(eois):

@@ -27,7 +27,8 @@ from fachkraefte.staff import PROGRAMME_STAFF_GROUP, programme_staff
 from partnerships import services as partnership_services
 from partnerships.models import JoinRequest, MembershipRole, Partnership, Role
 from placements import reports
-from placements.models import Candidate, Placement, Report, ShortlistEntry
+from placements.models import Candidate, Placement, Report, ShortlistDecision, ShortlistEntry
+from placements.work import shortlists_to_hand_over
 from tests.factories import PASSWORD, GermanMunicipalityFactory, MembershipFactory, UserFactory
 from tests.workflow import in_status, make_placement, submitted
 
@@ -487,6 +488,35 @@ def test_the_migration_dates_the_versions_every_municipality_agreed_to_before(ne
     latest = agreed.agreements.filter(municipality__isnull=False).latest("agreed_at").agreed_at
     dates = dict(TermsOfReference.objects.values_list("number", "municipalities_agreed_at"))
     assert dates == {1: latest, 2: None, 3: None}
+
+
+def test_a_shortlist_waits_from_its_first_open_entry_until_every_entry_is_declined(new_eoi, people):
+    eoi = in_status(new_eoi(), Status.RECRUITMENT, **people)
+    declined, still_open = (
+        ShortlistEntry.objects.create(
+            eoi=eoi,
+            candidate=Candidate.objects.create(name=name, nationalities=["DE"], years_of_experience=5),
+            added_by=people["staff"],
+        )
+        for name in ("Eva Europa", "Jan Janssen")
+    )
+    municipality = eoi.participants.first().municipality
+    ShortlistDecision.objects.create(
+        entry=declined,
+        municipality=municipality,
+        decision="declined",
+        reason="Too little experience",
+        decided_by=people["staff"],
+    )
+    assert [(waiting.pk, waiting.since) for waiting in shortlists_to_hand_over()] == [(eoi.pk, still_open.added_at)]
+    ShortlistDecision.objects.create(
+        entry=still_open,
+        municipality=municipality,
+        decision="declined",
+        reason="Too little experience",
+        decided_by=people["staff"],
+    )
+    assert not shortlists_to_hand_over().exists()
 
 
 # --- e-mail to staff, as each chose ---------------------------------------------------------------------
