@@ -240,6 +240,16 @@ def test_filters(client, placement, log, specialist, query, titles):
     assert [row[0].title for row in response.context["rows"]] == titles
 
 
+def test_the_filter_shows_what_was_chosen_and_then_nothing(client, placement, log, specialist):
+    """The empty filter's HTML is kept (crispy_once): a filtered page's choice must not stay in it."""
+    client.force_login(specialist)
+    chosen = client.get(url("activity_list", placement), {"theme": "climate"}).content.decode()
+    assert '<option value="climate" selected>' in chosen
+    for _ in range(2):
+        page = client.get(url("activity_list", placement)).content.decode()
+        assert '<option value="climate">' in page and '<option value="climate" selected>' not in page
+
+
 def test_totals_follow_the_filter(client, placement, log, specialist):
     client.force_login(specialist)
     quarters = client.get(url("activity_list", placement), {"theme": "waste"}).context["quarters"]
