@@ -364,6 +364,19 @@ def test_dashboard_queries_do_not_grow_with_eois(client, german_contact, partner
     assert len(seven) == len(one)
 
 
+def test_dashboard_reads_the_partnerships_to_start_in_one_query(client, german_contact, partnership):
+    """The "start a new one" list names each partnership: nothing of its municipalities is read for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(german_contact)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("applications:dashboard")).content.decode()
+    assert str(partnership) in html and reverse("applications:start", args=[partnership.pk]) in html
+    reading = [q["sql"] for q in queries if q["sql"].startswith('SELECT "partnerships_partnershipparticipant"')]
+    assert reading == []
+
+
 def test_detail_shows_the_timeline(client, eoi, german_contact):
     client.force_login(german_contact)
     response = client.get(reverse("applications:detail", args=[eoi.pk]))

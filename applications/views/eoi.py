@@ -33,7 +33,7 @@ def dashboard(request):
     )
     page = Paginator(eois, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(eoi, *progress.whose_turn(eoi)) for eoi in page]
-    partnerships = permissions.partnerships_to_start(request.user).with_municipalities()
+    partnerships = permissions.partnerships_to_start(request.user)
     return render(request, "applications/dashboard.html", {"rows": rows, "page": page, "partnerships": partnerships})
 
 
