@@ -8,6 +8,7 @@ from fachkraefte.workflow import StepRefused
 from partnerships.models import Country, ModelAvailability, SpecialistModel
 from tests.eoi_content import POSTED, fill, stored
 from tests.factories import PartnerMunicipalityFactory, PartnershipFactory
+from tests.workflow import submitted
 
 
 def english(user):
@@ -375,6 +376,19 @@ def test_dashboard_reads_the_partnerships_to_start_in_one_query(client, german_c
     assert str(partnership) in html and reverse("applications:start", args=[partnership.pk]) in html
     reading = [q["sql"] for q in queries if q["sql"].startswith('SELECT "partnerships_partnershipparticipant"')]
     assert reading == []
+
+
+def test_a_submitted_eoi_draws_no_checklist_and_reads_no_confirmations(client, eoi, german_contact, partner_contact):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(german_contact)
+    assert 'id="checklist"' in client.get(reverse("applications:detail", args=[eoi.pk])).content.decode()
+    submitted(eoi, german_contact, partner_contact)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("applications:detail", args=[eoi.pk])).content.decode()
+    assert 'id="checklist"' not in page and 'id="confirm-button"' not in page
+    assert not [q["sql"] for q in queries if q["sql"].startswith('SELECT "applications_confirmation"')]
 
 
 def test_detail_shows_the_timeline(client, eoi, german_contact):

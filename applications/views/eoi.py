@@ -72,26 +72,20 @@ def render_detail(request, eoi, access):
     Views that answer a refused form with the page again (invite, post a message) pass the EOI they
     loaded, so the access check and the fetch happen once per request.
     """
-    prefetch_related_objects([eoi], "confirmations")  # read by the checklist, whose turn and the notice below
     agreements = Prefetch("terms__agreements", queryset=TermsAgreement.objects.select_related("municipality"))
     prefetch_related_objects([eoi], "meetings", agreements)  # the needs dialogue's panel
-    confirmations = eoi.confirmations.all()
-    confirmed = progress.standing_confirmations(eoi)
+    confirming = confirmation_context(eoi, access)  # first: a draft's whose turn reads its confirmations
     events, older = newest_records(readable_record(eoi))
     context = {
         "eoi": eoi,
         "access": access,
         "editable_parts": [part.value for part in Part if access.can_edit_part(part)],
-        "my_confirmation_pending": any(m.pk not in confirmed for m in access.contact_of),
         "can_withdraw": eoi.status in WITHDRAWABLE_STATES,
-        "checklist": progress.checklist(eoi),
         "whose_turn": progress.whose_turn(eoi),
-        "confirmed": confirmed,
-        "voided": any(c.voided_at is not None for c in confirmations)
-        and not any(c.voided_at is None for c in confirmations),
         "parts": [(part, [(eoi._meta.get_field(f), f) for f in PART_FIELDS[part]]) for part in Part],
         "events": events,
         "whole_history": reverse("applications:history", args=[eoi.pk]) if older else None,
+        **confirming,
         **invitation_context(request, eoi, access),
         "attachments": eoi.attachments.all(),
         "attachment_form": AttachmentForm() if access.can_write and eoi.is_editable else None,
@@ -104,6 +98,21 @@ def render_detail(request, eoi, access):
         "publication": publication_panel(eoi, request.user, access),
     }
     return render(request, "applications/detail.html", context)
+
+
+def confirmation_context(eoi, access):
+    """The checklist, the confirmations and the notice that they are void: drawn while the EOI can be edited."""
+    if not eoi.is_editable:
+        return {}
+    prefetch_related_objects([eoi], "confirmations")  # read by the checklist, whose turn and the notice
+    confirmations = eoi.confirmations.all()
+    confirmed = progress.standing_confirmations(eoi)
+    return {
+        "my_confirmation_pending": any(m.pk not in confirmed for m in access.contact_of),
+        "checklist": progress.checklist(eoi),
+        "voided": any(c.voided_at is not None for c in confirmations)
+        and not any(c.voided_at is None for c in confirmations),
+    }
 
 
 def readable_record(eoi):
