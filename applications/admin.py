@@ -2,7 +2,6 @@
 
 import copy
 import datetime
-import functools
 
 from django.contrib import admin
 from django.contrib.admin.templatetags import admin_list
@@ -13,9 +12,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from applications import dashboard_figures, progress
 from applications.admin_dashboard import DashboardAdminMixin
@@ -37,6 +34,7 @@ from fachkraefte import audit
 from fachkraefte.admin import HistoryAdmin, RecordInline
 from fachkraefte.admin_prefill import CheckedPrefillMixin
 from fachkraefte.admin_workflow import WorkflowAdminMixin
+from partnerships import countries
 from partnerships.admin import StateFilter
 from partnerships.models import Municipality, Partnership, Side
 
@@ -50,17 +48,6 @@ def search_terms(search_term):
             bit = unescape_string_literal(bit)
         if bit:
             yield bit
-
-
-def country_names():
-    """{code: name} in the active language: countries.name() translates afresh on each call, and a page names a
-    hundred partner countries in its filter and one or two in each of its fifty rows."""
-    return _country_names(get_language())
-
-
-@functools.cache
-def _country_names(language):
-    return dict(countries)  # the names in `language`, the active one
 
 
 def local(moment):
@@ -161,7 +148,7 @@ class PartnerCountryFilter(admin.SimpleListFilter):
         # The partner countries of the staff dashboard's figures (kept in the cache, a few minutes old at most):
         # not 40,000 participants joined and made distinct on every page of the list.
         codes = {code for code, _count in dashboard_figures.current().country_counts}
-        names = country_names()
+        names = countries.names()
         return sorted(((code, names.get(code, "")) for code in codes), key=lambda pair: pair[1])
 
     def queryset(self, request, queryset):
@@ -300,7 +287,7 @@ class ExpressionOfInterestAdmin(WorkflowAdminMixin, CheckedPrefillMixin, Dashboa
 
     @admin.display(description=_("partner countries"))
     def partner_countries(self, eoi):
-        names = country_names()
+        names = countries.names()
         return ", ".join(
             sorted(
                 {names.get(p.municipality.country.code, "") for p in eoi.participants.all() if p.side == Side.PARTNER}

@@ -12,8 +12,8 @@ import datetime
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django_countries import countries
 
+from partnerships import countries
 from partnerships.models import SpecialistModel
 
 EU_COUNTRIES = frozenset(
@@ -76,7 +76,7 @@ def _local(nationalities, partner_countries):
         return [_("no partner country to compare the nationality with")]
     if nationalities & partner_countries:
         return []
-    names = sorted(str(countries.name(code) or code) for code in partner_countries)
+    names = sorted(countries.name(code) for code in partner_countries)
     return [_("must be a national of %(countries)s") % {"countries": get_text_list(names, _("or"))}]
 
 

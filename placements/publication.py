@@ -23,11 +23,11 @@ from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from applications.models import ExpressionOfInterest, Participant, Status
 from applications.vocabulary import Sdg, Theme
 from fachkraefte.records import label_of, record
+from partnerships import countries
 from partnerships.models import Side, SpecialistModel
 from placements import reports
 from placements.models import Activity, Placement, PlacementStatus, PublicationConsent, Report, add_months
@@ -176,7 +176,7 @@ class PublicEntry:
 
     @property
     def country_names(self):
-        return [str(countries.name(code) or code) for code in self.countries]
+        return [countries.name(code) for code in self.countries]
 
     @property
     def model_label(self):

@@ -1,7 +1,10 @@
 import datetime
 
 import pytest
+from django.utils import translation
+from django_countries import countries as django_countries
 
+from partnerships import countries
 from partnerships.models import Country, OdaListing
 
 
@@ -43,3 +46,19 @@ def test_listing_before_its_start_does_not_count(db):
 @pytest.mark.parametrize("code", ["NR", "MS"])
 def test_countries_due_to_leave_stay_until_staff_record_it(db, code):
     assert Country.objects.get(code=code).is_oda_recipient()
+
+
+# --- names in the reader's language (partnerships.countries) ------------------------------------------
+def test_names_are_those_of_django_countries_in_the_readers_language():
+    for language in ("de", "en", "fr", "es"):
+        with translation.override(language):
+            assert countries.name("NA") == str(django_countries.name("NA"))
+            assert countries.names() == dict(django_countries)
+    with translation.override("fr"):
+        assert countries.name("DE") == "Allemagne"
+    with translation.override("de"):
+        assert countries.name("XK") == "Kosovo"  # the portal's own COUNTRIES_OVERRIDE
+
+
+def test_an_unknown_code_stays_a_code():
+    assert countries.name("QQ") == "QQ"

@@ -32,6 +32,7 @@ from applications.vocabulary import Theme, WorkingLanguage
 from fachkraefte import audit
 from fachkraefte.downloads import private_download
 from fachkraefte.uploads import ALLOWED_TYPES, UploadField, check_upload
+from partnerships.countries import name as country_name
 from partnerships.models import Side, SpecialistModel
 from placements import eligibility
 from placements.candidates import cv_member_name, export_data, record_consent, save_candidate
@@ -238,7 +239,7 @@ def candidate_detail(request, pk):
         "eoi_recruitable": eoi is not None and recruitable_eois(request.user).filter(pk=eoi.pk).exists(),
         "eligibility": rows,
         "start": start,
-        "nationality_names": [countries.name(code) or code for code in candidate.nationalities],
+        "nationality_names": [country_name(code) for code in candidate.nationalities],
         "language_rows": [
             {"language": WorkingLanguage(r["language"]).label, "level": r["level"]} for r in candidate.languages
         ],

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_countries import countries
 
 from applications import services
 from applications.models import Status
@@ -23,6 +22,7 @@ from applications.templatetags.eoi import languages_display
 from applications.vocabulary import Theme
 from fachkraefte.downloads import private_download
 from fachkraefte.workflow import StepRefused, refusal_message
+from partnerships import countries
 from partnerships.models import Municipality
 from placements import selection
 from placements.models import RUNNING, PlacementStatus, ShortlistDecision
@@ -78,7 +78,7 @@ class CommentForm(forms.Form):
 
 
 def country_names(codes):
-    return ", ".join(str(countries.name(code) or code) for code in codes or [])
+    return ", ".join(countries.name(code) for code in codes or [])
 
 
 # --- matching and the shortlist (staff and the EOI's recruiter, in recruitment) -----------------
