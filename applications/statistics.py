@@ -7,6 +7,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_countries import countries
 
@@ -17,11 +18,13 @@ SECONDS_PER_DAY = 86400
 
 
 def overdue_q(now=None):
-    """EOIs that stayed longer in their status than settings.EOI_STATUS_LIMITS allows.
+    """EOIs that stayed longer in their status than settings.EOI_STATUS_LIMITS allows, at `now`.
 
-    One rule for the dashboard, the changelist filter and the daily overdue digest.
+    One rule for the dashboard, the changelist filter, the work queue and the daily overdue digest. Without `now`
+    it is reckoned from the database's clock: the query names no moment, so its SQL is the same at every request
+    (the work queue builds its SQL once).
     """
-    now = now or timezone.now()
+    now = Now() if now is None else now
     query = Q(pk__in=[])
     for status, days in settings.EOI_STATUS_LIMITS.items():
         query |= Q(status=status, status_changed_at__lt=now - datetime.timedelta(days=days))

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import BigIntegerField, F, Value
+from django.dispatch import receiver
 
 
 @dataclass(frozen=True)
@@ -122,10 +124,30 @@ def waiting_rows(kinds, shown):
     return rows[0].union(*rows[1:], all=True).query.sql_with_params()
 
 
+# No kind names a moment in its query (a limit in time is reckoned from the database's clock), so the SQL of the
+# waiting rows is the same text with the same parameters at every request: it is built once per process (building
+# eleven querysets took about 8 ms a request) and again when a setting changes (the status limits, in tests).
+# tests/test_work_queue.py holds every kind to this.
+_built = {}
+
+
+def built_waiting_rows(kinds, shown):
+    """waiting_rows(kinds, shown), built once."""
+    key = (tuple(kind.key for kind in kinds), frozenset(shown))
+    if key not in _built:
+        _built[key] = waiting_rows(kinds, shown)
+    return _built[key]
+
+
+@receiver(setting_changed)
+def forget_built(**kwargs):
+    _built.clear()
+
+
 def numbered(kinds, shown, window):
     """The SQL (and its parameters) of the queue's one query: the rows (first, last] of the `shown` kinds in the
     queue's order, and the count of each of `kinds`."""
-    sql, params = waiting_rows(kinds, shown)
+    sql, params = built_waiting_rows(kinds, shown)
     first, last = window
     return NUMBERED.format(waiting=sql), (*params, max(last - first, 0), first)
 

@@ -5,7 +5,7 @@ municipalities, selections that need their placement, placements whose start has
 import datetime
 
 from django.db.models import DateTimeField, F, OuterRef, Subquery
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Now, TruncDate
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -78,7 +78,8 @@ def selection_items(eois):
 
 # --- placements and reports --------------------------------------------------------------------------
 def placements_to_begin():
-    return Placement.objects.filter(status=PlacementStatus.PLANNED, start__lte=timezone.localdate())
+    """Planned placements whose start has come: today as the database's clock says, in the portal's time zone."""
+    return Placement.objects.filter(status=PlacementStatus.PLANNED, start__lte=TruncDate(Now()))
 
 
 # A placement waits from its start day on: the day's first moment in UTC, as the database casts a date, so that

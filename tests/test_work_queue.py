@@ -33,6 +33,7 @@ from tests.factories import PASSWORD, GermanMunicipalityFactory, MembershipFacto
 from tests.workflow import in_status, make_placement, submitted
 
 pytestmark = pytest.mark.usefixtures("media")
+WAITING_ROWS = work.waiting_rows
 
 ITEM = re.compile(r'work-item" data-kind="([^"]+)">\s*<div[^>]*>\s*<a class="fw-semibold work-link" href="([^"]+)"')
 NAV_COUNT = re.compile(r'id="work-count">(\d+)<')
@@ -517,6 +518,31 @@ def test_a_shortlist_waits_from_its_first_open_entry_until_every_entry_is_declin
         decided_by=people["staff"],
     )
     assert not shortlists_to_hand_over().exists()
+
+
+def test_no_kind_names_a_moment_in_its_query(db, monkeypatch):
+    """The queue builds its SQL once per process (fachkraefte.work.built_waiting_rows): a kind whose query held
+    the time would keep, on every later request, the moment it was first built at."""
+    kinds = work.kinds()
+    shown = {kind.key for kind in kinds}
+    at_first = work.waiting_rows(kinds, shown)
+    later = timezone.now() + datetime.timedelta(days=3, hours=5)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert work.waiting_rows(work.kinds(), shown) == at_first
+
+
+def test_the_queue_builds_its_sql_once_and_again_for_a_new_limit(client, staff, one_of_each, settings, monkeypatch):
+    built = []
+    monkeypatch.setattr(work, "waiting_rows", lambda *args: built.append(args) or WAITING_ROWS(*args))
+    work.forget_built()
+    set_waiting_since(one_of_each)
+    client.force_login(staff)
+    assert "eoi_overdue" in dict(listed(queue_page(client)))
+    queue_page(client)
+    assert len(built) == 1
+    settings.EOI_STATUS_LIMITS = {**settings.EOI_STATUS_LIMITS, Status.IN_REVIEW: 100}
+    assert "eoi_overdue" not in dict(listed(queue_page(client)))  # 40 days in review: within the new limit
+    assert len(built) == 2
 
 
 # --- e-mail to staff, as each chose ---------------------------------------------------------------------
