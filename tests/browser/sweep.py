@@ -197,9 +197,17 @@ class SweepResult:
     cpu: float = 0.0
 
 
-def sweep(browser, portal, personas, world):
+PARTS = ("portal", "admin")  # the admin's pages and the portal's draw on no template set in common
+
+
+def in_part(name, part):
+    return name.startswith("admin:") == (part == "admin")
+
+
+def sweep(browser, portal, personas, world, part):
     """Every template, each persona's first page and every page whose templates no page checked before drew from;
-    one browser context (one session) per persona.
+    one browser context (one session) per persona. `part`: the portal's pages or the admin's (two tests, which the
+    suite's two workers run at once).
 
     A page drawn from the very templates a page already checked drew from (the admin's change list of another model,
     the same page for another member) is not checked again, so the sweep keeps to its CI budget; with
@@ -209,7 +217,10 @@ def sweep(browser, portal, personas, world):
     result, started, cpu = SweepResult(), time.monotonic(), cpu_seconds()
     templates, seen = TemplatesRendered(), {}
     try:
-        for persona, pages in sorted(pages_by_persona(world).items()):
+        for persona, every_page in sorted(pages_by_persona(world).items()):
+            pages = [(name, url) for name, url in every_page if in_part(name, part)]
+            if not pages:
+                continue
             client = signed_in_client(personas, persona)
             context = persona_context(browser, portal, personas, persona, client)
             page, first = context.new_page(), True

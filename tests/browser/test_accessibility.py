@@ -5,16 +5,19 @@ switcher is in sight without opening a menu. The pages come from the access matr
 
 from collections import Counter
 
-from tests.browser.sweep import sweep
+import pytest
+
+from tests.browser.sweep import PARTS, sweep
 from tests.test_access_matrix import matrix_personas, matrix_world, other_specialist  # noqa: F401 - fixtures
 
 
-def test_every_page_for_everybody_who_sees_it_is_accessible(browser, portal, matrix_personas, matrix_world):  # noqa: F811
-    result = sweep(browser, portal, matrix_personas, matrix_world)
+@pytest.mark.parametrize("part", PARTS)
+def test_every_page_for_everybody_who_sees_it_is_accessible(browser, portal, matrix_personas, matrix_world, part):  # noqa: F811
+    result = sweep(browser, portal, matrix_personas, matrix_world, part)
     names = {name for _persona, name in result.checked}
     print(
-        f"\naccessibility sweep: {len(result.checked)} pages x personas ({len(names)} URL names) x 2 widths "
-        f"in {result.seconds:.1f} s ({result.cpu:.1f} s of CPU); {len(result.skipped)} left out "
+        f"\naccessibility sweep of the {part}: {len(result.checked)} pages x personas ({len(names)} URL names) "
+        f"x 2 widths in {result.seconds:.1f} s ({result.cpu:.1f} s of CPU); {len(result.skipped)} left out "
         "(no HTML page of their own, or drawn from the same templates as a page checked)"
     )
     for persona, name, why in result.skipped:
