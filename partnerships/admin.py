@@ -404,6 +404,9 @@ class OdaListingInline(admin.TabularInline):
     model = OdaListing
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("country")  # each row is named after its country
+
 
 class AvailabilityInline(admin.TabularInline):
     model = ModelAvailability
@@ -411,6 +414,10 @@ class AvailabilityInline(admin.TabularInline):
     readonly_fields = ["changed_by", "changed_at"]
     extra = 0
     max_num = len(SpecialistModel.choices)
+
+    def get_queryset(self, request):
+        # Each row is named after its country (ModelAvailability.__str__) and shows who changed it: one query.
+        return super().get_queryset(request).select_related("country", "changed_by")
 
 
 def availability_column(model):

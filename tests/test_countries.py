@@ -5,7 +5,7 @@ from django.utils import translation
 from django_countries import countries as django_countries
 
 from partnerships import countries
-from partnerships.models import Country, OdaListing
+from partnerships.models import Country, ModelAvailability, OdaListing
 
 
 def test_oda_table_is_loaded_with_141_countries(db):
@@ -62,3 +62,15 @@ def test_names_are_those_of_django_countries_in_the_readers_language():
 
 def test_an_unknown_code_stays_a_code():
     assert countries.name("QQ") == "QQ"
+
+
+def test_a_countrys_admin_page_names_its_rows_without_a_query_each(admin_client, db):
+    """Its availability and listing rows are named after the country: read with them, not once a row (the
+    suite's N+1 guard fails the page otherwise)."""
+    country = Country.objects.get(code="NA")
+    for model in ("integrated", "development_worker", "local"):
+        ModelAvailability.objects.create(country=country, model=model, is_open=True)
+    OdaListing.objects.create(country=country, valid_from=datetime.date(1990, 1, 1), valid_to=datetime.date(2000, 1, 1))
+    response = admin_client.get(f"/admin/partnerships/country/{country.pk}/change/")
+    assert response.status_code == 200
+    assert response.content.decode().count("Namibia – ") >= 3
