@@ -82,16 +82,20 @@ def returned_and_resubmitted(eoi, staff, german_contact, partner_contact):
     return services.submit(eoi, by=german_contact)
 
 
-def terms_agreed_by_the_municipalities(eoi, staff, german_contact, partner_contact):
-    terms = TermsOfReference.objects.create(
+def new_terms(eoi, staff, number=1):
+    return TermsOfReference.objects.create(
         eoi=eoi,
-        number=1,
-        expertise="Water network engineering",
+        number=number,
+        expertise="Water",
         tasks_and_goals="Reduce losses",
         places_of_assignment="Windhoek",
         specialist_model=eoi.specialist_model,
         created_by=staff,
     )
+
+
+def terms_agreed_by_the_municipalities(eoi, staff, german_contact, partner_contact):
+    terms = new_terms(eoi, staff)
     german, partner = (p.municipality for p in eoi.participants.order_by("side"))
     dialogue.agree_terms(terms, [german], by=german_contact)
     dialogue.agree_terms(terms, [partner], by=partner_contact)
@@ -390,15 +394,7 @@ def test_the_queues_own_page_is_live_and_sets_the_navigations_count(client, staf
 # --- terms of reference waiting for staff ---------------------------------------------------------------
 def test_terms_wait_for_staff_once_every_municipality_agreed_and_until_staff_do(new_eoi, people):
     eoi = in_status(new_eoi(), Status.NEEDS_DIALOGUE, **people)
-    terms = TermsOfReference.objects.create(
-        eoi=eoi,
-        number=1,
-        expertise="Water",
-        tasks_and_goals="Reduce losses",
-        places_of_assignment="Windhoek",
-        specialist_model=eoi.specialist_model,
-        created_by=people["staff"],
-    )
+    terms = new_terms(eoi, people["staff"])
     german, partner = (p.municipality for p in eoi.participants.order_by("side"))
     dialogue.agree_terms(terms, [german], by=people["german_contact"])
     assert not terms_waiting_for_staff().exists()
@@ -414,32 +410,12 @@ def test_only_the_newest_version_of_the_terms_waits(new_eoi, people):
         eoi, people["staff"], people["german_contact"], people["partner_contact"]
     )
     assert list(terms_waiting_for_staff()) == [first]
-    second = TermsOfReference.objects.create(
-        eoi=eoi,
-        number=2,
-        expertise="Water and waste water",
-        tasks_and_goals="Reduce losses",
-        places_of_assignment="Windhoek",
-        specialist_model=eoi.specialist_model,
-        created_by=people["staff"],
-    )
+    second = new_terms(eoi, people["staff"], number=2)
     assert not terms_waiting_for_staff().exists()  # the municipalities have not agreed to version 2 yet
     german, partner = (p.municipality for p in eoi.participants.order_by("side"))
     dialogue.agree_terms(second, [german], by=people["german_contact"])
     dialogue.agree_terms(second, [partner], by=people["partner_contact"])
     assert list(terms_waiting_for_staff()) == [second]
-
-
-def new_terms(eoi, staff, number=1):
-    return TermsOfReference.objects.create(
-        eoi=eoi,
-        number=number,
-        expertise="Water",
-        tasks_and_goals="Reduce losses",
-        places_of_assignment="Windhoek",
-        specialist_model=eoi.specialist_model,
-        created_by=staff,
-    )
 
 
 def test_the_terms_keep_when_the_last_municipality_agreed_and_only_that(new_eoi, people):
@@ -502,21 +478,15 @@ def test_a_shortlist_waits_from_its_first_open_entry_until_every_entry_is_declin
         for name in ("Eva Europa", "Jan Janssen")
     )
     municipality = eoi.participants.first().municipality
-    ShortlistDecision.objects.create(
-        entry=declined,
-        municipality=municipality,
-        decision="declined",
-        reason="Too little experience",
-        decided_by=people["staff"],
-    )
+
+    def decline(entry):
+        ShortlistDecision.objects.create(
+            entry=entry, municipality=municipality, decision="declined", reason="Too little", decided_by=people["staff"]
+        )
+
+    decline(declined)
     assert [(waiting.pk, waiting.since) for waiting in shortlists_to_hand_over()] == [(eoi.pk, still_open.added_at)]
-    ShortlistDecision.objects.create(
-        entry=still_open,
-        municipality=municipality,
-        decision="declined",
-        reason="Too little experience",
-        decided_by=people["staff"],
-    )
+    decline(still_open)
     assert not shortlists_to_hand_over().exists()
 
 
@@ -608,15 +578,7 @@ def test_a_resubmission_says_so(eoi, staff, people):
 def test_terms_waiting_for_staff_are_news_once_the_last_municipality_agreed(new_eoi, people):
     staff = people["staff"]
     eoi = in_status(new_eoi(), Status.NEEDS_DIALOGUE, **people)
-    terms = TermsOfReference.objects.create(
-        eoi=eoi,
-        number=1,
-        expertise="Water",
-        tasks_and_goals="Reduce losses",
-        places_of_assignment="Windhoek",
-        specialist_model=eoi.specialist_model,
-        created_by=staff,
-    )
+    terms = new_terms(eoi, staff)
     german, partner = (p.municipality for p in eoi.participants.order_by("side"))
     dialogue.agree_terms(terms, [german], by=people["german_contact"])
     assert not staff_mail(staff, "staff-terms-waiting").exists()
