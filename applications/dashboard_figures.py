@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils import timezone
-from django_countries import countries
 
 from applications import statistics
 from applications.models import ExpressionOfInterest, Status
+from partnerships import countries
 from partnerships.models import SpecialistModel
 
 CACHE_KEY = "applications:staff-dashboard-figures:v1"

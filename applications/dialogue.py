@@ -146,7 +146,7 @@ def agree_terms(terms, municipalities, *, by, as_staff=False):
 
 def _record_agreement(eoi, terms, made, *, by):
     parties = [a.municipality.name if a.municipality else None for a in made]  # None: programme staff
-    completed = _note_municipalities_agreed(eoi, terms)
+    completed = _note_municipalities_agreed(terms)
     all_agreed = terms.is_agreed()
     if all_agreed and eoi.specialist_model != terms.specialist_model:
         # The agreed model decides the recruitment channel, so the EOI follows the terms.
@@ -158,14 +158,14 @@ def _record_agreement(eoi, terms, made, *, by):
         notifications.staff_terms_waiting(eoi, terms)
 
 
-def _note_municipalities_agreed(eoi, terms):
+def _note_municipalities_agreed(terms):
     """Keep on the version when its last municipality agreed, once every one has; whether this agreement did it."""
-    if terms.municipalities_agreed_at is not None:
+    if terms.municipalities_agreed_at is not None or not terms.every_municipality_among(terms.agreed_parties()):
         return False
-    agreed = {a.municipality_id: a.agreed_at for a in terms.agreements.all() if a.municipality_id is not None}
-    if not agreed or not {p.municipality_id for p in eoi.participants.all()} <= agreed.keys():
+    dates = [a.agreed_at for a in terms.agreements.all() if a.municipality_id]
+    if not dates:  # an EOI without participants: no municipality's agreement to date it by
         return False
-    terms.municipalities_agreed_at = max(agreed.values())
+    terms.municipalities_agreed_at = max(dates)
     # update(): a derived date, left out of the recorded changes (TermsOfReference.history), is no edit.
     TermsOfReference.objects.filter(pk=terms.pk).update(municipalities_agreed_at=terms.municipalities_agreed_at)
     return True

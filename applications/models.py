@@ -708,11 +708,18 @@ class TermsOfReference(models.Model):
     def __str__(self):
         return str(_("Terms of reference, version %(number)s") % {"number": self.number})
 
+    def agreed_parties(self):
+        """Who agreed to this version: the municipalities' ids, and None for programme staff."""
+        return {a.municipality_id for a in self.agreements.all()}
+
+    def every_municipality_among(self, parties):
+        """Every participating municipality is among `parties` (agreed_parties)."""
+        return {p.municipality_id for p in self.eoi.participants.all()} <= parties
+
     def is_agreed(self):
         """Every participating municipality and programme staff agreed to this version."""
-        agreed = {a.municipality_id for a in self.agreements.all()}
-        needed = {p.municipality_id for p in self.eoi.participants.all()} | {None}
-        return needed <= agreed
+        parties = self.agreed_parties()
+        return None in parties and self.every_municipality_among(parties)
 
 
 class TermsAgreement(models.Model):

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Now
 from django.utils import timezone
-from django_countries import countries
 
 from applications.models import FINAL_STATES, Event, ExpressionOfInterest, Participant, Status
+from partnerships import countries
 from partnerships.models import Side, SpecialistModel
 
 SECONDS_PER_DAY = 86400

@@ -19,11 +19,11 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_countries import countries
 
 from applications.models import ExpressionOfInterest, Participant, participants_prefetch
 from applications.permissions import get_eoi_for_user
 from applications.vocabulary import Sdg, Theme
+from partnerships import countries
 from partnerships.models import Municipality, Side, SpecialistModel
 from placements import open_data, publication
 from placements.models import Placement
@@ -121,7 +121,7 @@ def _partner_countries(figures):
     """The partner countries of the published EOIs (the kept figures'), as (code, name) choices in the reader's
     language."""
     codes = {code for code, _eois, _placements in figures.by_country}
-    return sorted(((code, str(countries.name(code))) for code in codes), key=lambda choice: choice[1])
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda choice: choice[1])
 
 
 ALL = gettext_lazy("all")
@@ -169,7 +169,7 @@ class TransparencyFilter(django_filters.FilterSet):
 def counts_by_country(rows):
     """[{code, name, EOIs, published placements}] of publication's [(code, EOIs, placements)], most first."""
     counts = [
-        {"code": code, "name": str(countries.name(code)), "eois": eois, "placements": placements}
+        {"code": code, "name": countries.name(code), "eois": eois, "placements": placements}
         for code, eois, placements in rows
     ]
     return sorted(counts, key=lambda row: (-row["eois"], row["name"]))
