@@ -134,9 +134,10 @@ def empty_cache():
     redis.Redis.from_url(CACHE).flushdb()
 
 
-def inprocess(env, out, *, timings):
+def inprocess(env, out, *, timings, smoke=False):
     empty_cache()
     command = [PYTHON, "bench/inprocess.py", "--out", str(out)] + (["--timings"] if timings else [])
+    command += ["--smoke"] if smoke else []
     run(command, env, timeout=1800)
     return json.loads(out.read_text())
 
@@ -285,7 +286,8 @@ def arguments():
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="CI's pass (tests/test_bench_smoke.py): small scale in a database of its own, one worker, 1 s a page; "
+        help="CI's pass (tests/test_bench_smoke.py): small scale in a database of its own, one worker, 1 s a page, "
+        "each timing once and a short report PDF; "
         "no targets, but fails when a step breaks or a page does not answer 200",
     )
     args = parser.parse_args()
@@ -312,7 +314,7 @@ def bench(args):
     env = production_env(database_url(args.scale, args.smoke), work, secret_key)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env, timeout=900)
     print("Counting queries in-process, printing PDFs, ranking candidates …", flush=True)
-    figures = inprocess(env, work / f"{args.scale}.json", timings=True)
+    figures = inprocess(env, work / f"{args.scale}.json", timings=True, smoke=args.smoke)
     queries = {args.scale: {row["key"]: row["queries"] for row in figures["pages"]}}
     if not args.smoke:
         queries[other_scale(args.scale)] = other_queries(args.scale, work, secret_key)

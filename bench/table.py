@@ -64,6 +64,11 @@ def markdown_table(rows, connections, scales=("small", "large")):
     return "\n".join(lines)
 
 
+def runs(timing):
+    count = timing.get("runs", 1)
+    return f"median of {count}" if count > 1 else "once"
+
+
 def timing_lines(figures, seed_seconds=None):
     """The PDFs, the matching and the seeding, one line each, from what bench/inprocess.py measured."""
     lines = []
@@ -71,7 +76,7 @@ def timing_lines(figures, seed_seconds=None):
         lines.append(f"- seeding: {seed_seconds:.0f} s")
     if "eoi_pdf" in figures:
         eoi = figures["eoi_pdf"]
-        lines.append(f"- EOI PDF ({eoi['pages']} pages): {eoi['seconds']:.2f} s (median of 3)")
+        lines.append(f"- EOI PDF ({eoi['pages']} pages): {eoi['seconds']:.2f} s ({runs(eoi)})")
     if "report_pdf" in figures:
         report = figures["report_pdf"]
         lines.append(
@@ -82,6 +87,6 @@ def timing_lines(figures, seed_seconds=None):
         verdict = "within" if match["seconds"] < match["budget"] else "OVER"
         lines.append(
             f"- matching: rank {match['candidates']:,} candidates: {match['seconds'] * 1000:.0f} ms "
-            f"(median of 5; {verdict} the budget of {match['budget']:.0f} s)"
+            f"({runs(match)}; {verdict} the budget of {match['budget']:.0f} s)"
         )
     return lines

@@ -30,14 +30,15 @@ def test_the_table_has_a_line_per_page_and_the_share_of_the_bare_throughput():
 
 def test_the_timing_lines():
     figures = {
-        "eoi_pdf": {"seconds": 0.61, "pages": 3},
+        "eoi_pdf": {"seconds": 0.61, "pages": 3, "runs": 3},
         "report_pdf": {"seconds": 3.2, "pages": 20, "activities": 229},
-        "matching": {"seconds": 0.08, "candidates": 5000, "budget": 1.0},
+        "matching": {"seconds": 0.08, "candidates": 5000, "budget": 1.0, "runs": 1},
     }
     lines = table.timing_lines(figures, seed_seconds=146.5)
     assert lines[0] == "- seeding: 146 s"
+    assert lines[1] == "- EOI PDF (3 pages): 0.61 s (median of 3)"
     assert "report PDF (20 pages, 229 activities): 3.20 s" in lines[2]
-    assert "within the budget" in lines[3]
+    assert lines[3] == "- matching: rank 5,000 candidates: 80 ms (once; within the budget of 1 s)"
 
 
 class Hello(BaseHTTPRequestHandler):
