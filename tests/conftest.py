@@ -1,5 +1,6 @@
 import datetime
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -24,6 +25,7 @@ from tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
+from tests.subprocess_env import run_manage
 from tests.workflow import agree_terms, in_status, make_placement
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside live_server; tests only
@@ -148,6 +150,24 @@ def personas(german_contact, partner_contact, viewer, outsider, staff, cim_recru
         "giz_recruiter": giz_recruiter,
         "specialist": specialist,
     }
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """An SQLite file `manage.py migrate` made from nothing, once per test process: the tests that start the
+    portal on the embedded default or in production shape copy it (migrating from nothing takes ~13 s)."""
+    database = tmp_path_factory.mktemp("sqlite") / "migrated.sqlite3"
+    done = run_manage("migrate", "--noinput", "-v0", DATABASE_URL=f"sqlite:///{database}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return database
+
+
+@pytest.fixture
+def copy_of_migrated_sqlite(migrated_sqlite, tmp_path):
+    """A database URL of this test's own copy of `migrated_sqlite`."""
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copyfile(migrated_sqlite, copy)
+    return f"sqlite:///{copy}"
 
 
 @pytest.fixture

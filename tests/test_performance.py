@@ -22,7 +22,6 @@ from placements import services as placement_services
 from placements.models import Activity
 from placements.views import portal
 from tests.factories import GermanMunicipalityFactory, PartnerMunicipalityFactory, PartnershipFactory
-from tests.subprocess_env import run_manage
 from tests.workflow import make_placement
 
 DASHBOARD = "admin:applications_expressionofinterest_dashboard"
@@ -274,11 +273,8 @@ def test_the_partner_country_filter_lists_countries_with_eois_and_filters_withou
 # --- PostgreSQL-only migrations ---------------------------------------------------------------
 
 
-def test_the_migrations_apply_on_sqlite_without_the_postgresql_indexes(tmp_path):
-    database = tmp_path / "run.sqlite3"
-    done = run_manage("migrate", "--noinput", "-v0", DATABASE_URL=f"sqlite:///{database}")
-    assert done.returncode == 0, done.stderr[-3000:]
-    with sqlite3.connect(database) as db:
+def test_the_migrations_apply_on_sqlite_without_the_postgresql_indexes(migrated_sqlite):
+    with sqlite3.connect(migrated_sqlite) as db:
         names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "eoi_newest_first_idx" in names  # an ordinary index is made everywhere
     assert "municipality_name_trgm_idx" not in names  # a trigram index only on PostgreSQL
