@@ -258,10 +258,10 @@ def main():
     args = parser.parse_args()
     result = {"pages": page_figures(), "logins": logins(), "eois": ExpressionOfInterest.objects.count()}
     if args.timings:
-        runs = 1 if args.smoke else None
-        result.update(
-            eoi_pdf=eoi_pdf(runs or 3), report_pdf=report_pdf(args.smoke), matching=matching(runs or MATCHING_RUNS)
-        )
+        if args.smoke:
+            result.update(eoi_pdf=eoi_pdf(runs=1), report_pdf=report_pdf(smoke=True), matching=matching(runs=1))
+        else:
+            result.update(eoi_pdf=eoi_pdf(), report_pdf=report_pdf(), matching=matching())
     args.out.write_text(json.dumps(result, indent=1))
 
 

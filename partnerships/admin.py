@@ -10,14 +10,13 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_countries import countries
 
 from fachkraefte import audit, workflow
 from fachkraefte.admin import ReadOnlyAdmin
 from fachkraefte.admin_prefill import CheckedPrefillMixin
 from fachkraefte.records import label_of
 from fachkraefte.workflow import StepRefused
-from partnerships import grants, memberships, services
+from partnerships import countries, grants, memberships, services
 from partnerships.ags import GERMAN_STATES
 from partnerships.models import (
     Country,
@@ -488,7 +487,7 @@ class CountryAdmin(CheckedPrefillMixin, admin.ModelAdmin):
         """Search by country name too: names live in django-countries, not in the table."""
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term:
-            codes = [code for code, name in countries if search_term.lower() in name.lower()]
+            codes = [code for code, name in countries.choices() if search_term.lower() in name.lower()]
             queryset = queryset | self.model.objects.filter(code__in=codes)
         return queryset, may_have_duplicates
 

@@ -20,6 +20,11 @@ def _names(language):
     return dict(countries)  # the names in `language`, the active one
 
 
+def choices():
+    """[(code, name)] of every country in the active language, by name: a form's choices."""
+    return list(names().items())
+
+
 def name(code):
     """The country's name in the active language; the code itself where django-countries knows none."""
     return names().get(code) or code

@@ -3,11 +3,11 @@ from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from fachkraefte import outbox
 from fachkraefte.links import absolute
+from partnerships import countries
 from partnerships.models import GERMANY, JoinRequest, Municipality, PartnershipKind, User
 
 
@@ -75,7 +75,7 @@ class JoinRequestForm(forms.ModelForm):
 class PartnershipRegistrationForm(forms.Form):
     german_municipality = forms.ModelChoiceField(label=_("Your municipality"), queryset=Municipality.objects.none())
     partner_name = forms.CharField(label=_("Name of the partner municipality"), max_length=200)
-    country = LazyTypedChoiceField(label=_("Country of the partner municipality"), choices=countries)
+    country = LazyTypedChoiceField(label=_("Country of the partner municipality"), choices=countries.choices)
     kind = forms.ChoiceField(label=_("Kind of link"), choices=PartnershipKind.choices)
     since = forms.DateField(
         label=_("Since"),
@@ -87,7 +87,7 @@ class PartnershipRegistrationForm(forms.Form):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["german_municipality"].queryset = municipalities
-        self.fields["country"].choices = [("", "---------"), *countries]
+        self.fields["country"].choices = [("", "---------"), *countries.choices()]
 
     def clean_partner_name(self):
         return " ".join(self.cleaned_data["partner_name"].split())

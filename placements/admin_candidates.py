@@ -12,12 +12,12 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django_countries import countries
 
 from applications.vocabulary import Theme
 from fachkraefte import audit
 from fachkraefte.admin import HistoryAdmin
 from fachkraefte.admin_prefill import CheckedPrefillMixin
+from partnerships import countries
 from placements.candidates import anonymise_all, export_data, save_candidate
 from placements.models import Candidate
 
@@ -35,7 +35,7 @@ SERVICE_FIELDS = (
 
 class CandidateAdminForm(forms.ModelForm):
     nationalities = forms.MultipleChoiceField(
-        label=gettext_lazy("Nationalities"), choices=lambda: list(countries), required=False
+        label=gettext_lazy("Nationalities"), choices=countries.choices, required=False
     )
     expertise = forms.MultipleChoiceField(
         label=gettext_lazy("Expertise (programme themes)"),

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django_countries import countries
 
 from applications.language_rows import LanguageRowsMixin
 from applications.models import ExpressionOfInterest
@@ -32,7 +31,7 @@ from applications.vocabulary import Theme, WorkingLanguage
 from fachkraefte import audit
 from fachkraefte.downloads import private_download
 from fachkraefte.uploads import ALLOWED_TYPES, UploadField, check_upload
-from partnerships.countries import name as country_name
+from partnerships import countries
 from partnerships.models import Side, SpecialistModel
 from placements import eligibility
 from placements.candidates import cv_member_name, export_data, record_consent, save_candidate
@@ -50,7 +49,7 @@ class CandidateForm(LanguageRowsMixin, forms.ModelForm):
 
     nationalities = forms.MultipleChoiceField(
         label=gettext_lazy("Nationalities"),
-        choices=lambda: list(countries),
+        choices=countries.choices,
         required=False,
         help_text=gettext_lazy("Every citizenship the candidate holds."),
     )
@@ -239,7 +238,7 @@ def candidate_detail(request, pk):
         "eoi_recruitable": eoi is not None and recruitable_eois(request.user).filter(pk=eoi.pk).exists(),
         "eligibility": rows,
         "start": start,
-        "nationality_names": [country_name(code) for code in candidate.nationalities],
+        "nationality_names": [countries.name(code) for code in candidate.nationalities],
         "language_rows": [
             {"language": WorkingLanguage(r["language"]).label, "level": r["level"]} for r in candidate.languages
         ],
