@@ -285,3 +285,17 @@ def test_the_trigram_indexes_exist_on_postgresql(db):
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm_idx"])
         names = {row[0] for row in cursor.fetchall()}
     assert names == {"municipality_name_trgm_idx", "partnership_name_trgm_idx"}
+
+
+def test_a_query_run_again_on_the_connection_is_prepared_once(db, eoi):
+    """PostgreSQL parses and plans a page's repeated queries once per connection (settings: server_side_binding)."""
+    for pk in (eoi.pk, eoi.pk + 1, eoi.pk + 2, eoi.pk + 3):  # other parameters, the same statement
+        list(ExpressionOfInterest.objects.filter(pk=pk))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "applications_expressionofinterest" WHERE%'],
+        )
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) == 1
+    assert "$1" in prepared[0]
