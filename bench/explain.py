@@ -410,6 +410,18 @@ def work_queue_kind_sections():
         sql_of(unread),
         before_drop=["report_unread_idx"],
     )
+    terms = terms_waiting_for_staff().order_by().values_list("pk", "since")
+    section(
+        "29. The work queue: terms of reference waiting for staff",
+        "A sequential scan of every version of the terms for those the municipalities have all agreed to: the rows "
+        "carry the terms' long texts, so PostgreSQL read the whole table. The partial index "
+        "`terms_agreed_covering_idx` (eoi_id, number INCLUDE id, municipalities_agreed_at WHERE "
+        "municipalities_agreed_at IS NOT NULL; migration applications 0013) holds what the kind reads, and "
+        "PostgreSQL answers from the index alone.",
+        sql_of(terms),
+        sql_of(terms),
+        before_drop=["terms_agreed_covering_idx"],
+    )
 
 
 def transparency_sections():

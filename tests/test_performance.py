@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +17,7 @@ from django.utils import timezone
 from applications import dashboard_figures, services
 from applications.models import ExpressionOfInterest
 from applications.tasks import refresh_dashboard_figures
+from applications.work import terms_waiting_for_staff
 from partnerships import login_sessions
 from placements import services as placement_services
 from placements.models import Activity
@@ -299,3 +300,14 @@ def test_a_query_run_again_on_the_connection_is_prepared_once(db, eoi):
         prepared = [row[0] for row in cursor.fetchall()]
     assert len(prepared) == 1
     assert "$1" in prepared[0]
+
+
+def test_the_terms_waiting_for_staff_can_be_read_from_their_index_alone(db):
+    """The work queue's terms kind: an index-only scan of terms_agreed_covering_idx (bench/EXPLAIN.md, 29)."""
+    sql, params = terms_waiting_for_staff().order_by().values_list("pk", "since").query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test database is small enough to read whole
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using terms_agreed_covering_idx on applications_termsofreference" in plan
