@@ -112,8 +112,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # A page's queries are the same text at every request, only their parameters differ: with the parameters bound
     # in the server, psycopg prepares a query from its third use on the connection (kept, CONN_MAX_AGE), and
-    # PostgreSQL parses and plans it once. That halved the database's time per page (bench, issue 15). A pooler in
-    # transaction mode in front of PostgreSQL needs prepared statements turned on (PgBouncer's max_prepared_statements).
+    # PostgreSQL parses and plans it once: about half the database's time on a portal page (bench, issue 15).
+    # A pooler in transaction mode in front of PostgreSQL must allow them (PgBouncer's max_prepared_statements).
     DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
