@@ -22,6 +22,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess  # nosec B404 - runs manage.py, gunicorn and wrk with our own arguments
 import sys
 import tempfile
@@ -213,6 +214,21 @@ def tail(path, characters=3000):
 
 
 # --- the load -----------------------------------------------------------------------------------------------------
+def python_milliseconds(runs=5):
+    """How long this machine takes for a fixed piece of pure Python, in the portal's interpreter (median of `runs`):
+    two runs of the bench, on two machines or at two times, compare only when this figure is close."""
+
+    def work():
+        return sum(len(str(number)) + number % 7 for number in range(200_000))
+
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
 def warm(port, path, cookie, workers):
     """One request per worker at once, waited for: every worker has loaded the page's code and templates."""
     threads = [
@@ -325,7 +341,7 @@ def bench(args):
     ]
     tool = "wrk" if load.have_wrk() else "a Python stand-in for wrk (install wrk for the real figures)"
     print(f"Loading each page with {tool}, {args.workers} gunicorn workers …", flush=True)
-    load_before = os.getloadavg()[0]
+    load_before, python_before = os.getloadavg()[0], python_milliseconds()
     empty_cache()
     try:
         bare, portal = (server.start() for server in servers)
@@ -333,7 +349,8 @@ def bench(args):
     finally:
         for server in servers:
             server.stop()
-    report(args, figures, rows, seed_seconds, (load_before, os.getloadavg()[0]))
+    machine = {"load": (load_before, os.getloadavg()[0]), "python_ms": (python_before, python_milliseconds())}
+    report(args, figures, rows, seed_seconds, machine)
     shutil.rmtree(work, ignore_errors=True)
     if args.smoke:
         broken = [f"{row.label}: {row.status}" for row in rows if row.status != 200]
@@ -345,12 +362,15 @@ def bench(args):
         sys.exit(f"matching is too slow: {matching['seconds']:.2f} s (budget {matching['budget']:.0f} s)")
 
 
-def report(args, figures, rows, seed_seconds, load_average):
+def report(args, figures, rows, seed_seconds, machine):
+    (load_before, load_after), (python_before, python_after) = machine["load"], machine["python_ms"]
     print()
     print(
         f"Scale {args.scale} ({figures['eois']:,} EOIs), gunicorn with {args.workers} sync workers on "
         f"{os.cpu_count()} cores, loads of {args.seconds} s or more, wrk with one thread. The machine's load "
-        f"average was {load_average[0]:.1f} before and {load_average[1]:.1f} after: other work on it skews the times."
+        f"average was {load_before:.1f} before and {load_after:.1f} after: other work on it skews the times. "
+        f"A fixed piece of pure Python took {python_before:.0f} ms before the load and {python_after:.0f} ms after "
+        "(bench/run.py, python_milliseconds): compare two runs' times only when these figures are close."
     )
     print()
     print(table.markdown_table(rows, args.workers, SCALES))
