@@ -8,22 +8,7 @@ terms' long texts (bench/EXPLAIN.md, section 29). Not in Meta.indexes: SQLite, t
 
 from django.db import migrations
 
-INDEX = "terms_agreed_covering_idx"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "applications_termsofreference" ("eoi_id", "number") '
-        'INCLUDE ("id", "municipalities_agreed_at") WHERE "municipalities_agreed_at" IS NOT NULL'
-    )
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}"')
+from fachkraefte.migration_operations import PostgreSQLOnly
 
 
 class Migration(migrations.Migration):
@@ -32,5 +17,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_index, drop_index, elidable=False),
+        PostgreSQLOnly(
+            'CREATE INDEX IF NOT EXISTS "terms_agreed_covering_idx" ON "applications_termsofreference" '
+            '("eoi_id", "number") INCLUDE ("id", "municipalities_agreed_at") WHERE "municipalities_agreed_at" IS NOT NULL',
+            reverse_sql='DROP INDEX IF EXISTS "terms_agreed_covering_idx"',
+            elidable=False,
+        ),
     ]
