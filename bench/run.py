@@ -274,7 +274,7 @@ def measure_all(portal, bare, figures, queries, args):
         cookie = cookies[page["persona"]]
         status, _headers, content = load.Browser(portal.port, cookie).request("GET", page["url"])
         print(f"  {page['label']}: {page['url']}", flush=True)
-        row = table.Row(page["label"], status=status, html_bytes=len(content))
+        row = table.Row(page["label"], status=status, html_bytes=len(content), key=page["key"])
         row.queries = {scale: counts.get(page["key"]) for scale, counts in queries.items()}
         if status == 200:
             slowest = 0 if args.smoke else page["ms"] / 1000  # the smoke pass: 1 s a run, however slow the page
@@ -377,6 +377,11 @@ def report(args, figures, rows, seed_seconds, machine):
     print()
     for line in table.timing_lines(figures, seed_seconds):
         print(line)
+    if args.scale == "large":
+        print()
+        print("The targets (issue 15), which hold at the large scale:")
+        for line in table.target_lines(rows, figures, SCALES):
+            print(line)
 
 
 if __name__ == "__main__":

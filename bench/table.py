@@ -1,5 +1,6 @@
 """The one markdown table `make bench` prints, and the lines under it. No Django, no I/O: tests call it directly."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 BARE = "bare Django (the ceiling)"
@@ -15,6 +16,7 @@ class Row:
     queries: dict = field(default_factory=dict)  # scale -> count
     html_bytes: int | None = None
     status: int = 200  # what the page answered the in-process client; anything else is shown
+    key: str = ""  # the page's key in bench/inprocess.py pages(): which targets hold for it
 
 
 def number(value, digits=0):
@@ -89,4 +91,113 @@ def timing_lines(figures, seed_seconds=None):
             f"- matching: rank {match['candidates']:,} candidates: {match['seconds'] * 1000:.0f} ms "
             f"({runs(match)}; {verdict} the budget of {match['budget']:.0f} s)"
         )
+    return lines
+
+
+# --- the targets (issue 15), at the large scale -----------------------------------------------------------------
+# By the pages' keys in bench/inprocess.py. The work queue is programme staff's, held to the admin's targets.
+PORTAL = ("home", "dashboard", "detail", "activities", "reports", "matching", "transparency")
+ADMIN = ("changelist", "filtered", "by_name", "by_ags", "work_queue")
+STAFF_DASHBOARD = ("staff_dashboard",)
+SHARE_OF_BARE = 1 / 30  # the issue's 20 ms where the bare view takes 0.68 ms: the same target on any machine
+MAX_HTML_BYTES = 150_000
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    keys: tuple | None  # None: every page
+    figure: Callable  # (row, bare row) -> the row's figure, or None where it has none
+    limit: float
+    shown: Callable  # the figure as the line prints it
+    at_least: bool = False  # the figure must reach the limit, not stay at or under it
+
+    def missed(self, rows, bare):
+        pages = [row for row in rows if row.label != BARE and (self.keys is None or row.key in self.keys)]
+        missed = []
+        for row in pages:
+            value = self.figure(row, bare)
+            if value is None:
+                missed.append((row, "not measured"))
+            elif (value < self.limit) if self.at_least else (value > self.limit):
+                missed.append((row, self.shown(value)))
+        return pages, missed
+
+
+def _share(row, bare):
+    if row.per_second_many is None or bare is None or not bare.per_second_many:
+        return None
+    return row.per_second_many / bare.per_second_many
+
+
+PAGE_TARGETS = (
+    Target("portal pages p50 ≤ 20 ms", PORTAL, lambda row, _: row.p50_ms, 20, lambda v: f"{v:.1f} ms"),
+    Target("portal pages p95 ≤ 50 ms", PORTAL, lambda row, _: row.p95_ms, 50, lambda v: f"{v:.1f} ms"),
+    Target(
+        "portal pages ≥ 1/30 of the bare view's throughput",
+        PORTAL,
+        _share,
+        SHARE_OF_BARE,
+        lambda v: f"{v:.1%}",
+        at_least=True,
+    ),
+    Target("admin pages p50 ≤ 50 ms", ADMIN, lambda row, _: row.p50_ms, 50, lambda v: f"{v:.1f} ms"),
+    Target("admin pages p95 ≤ 150 ms", ADMIN, lambda row, _: row.p95_ms, 150, lambda v: f"{v:.1f} ms"),
+    Target("staff dashboard p50 ≤ 100 ms", STAFF_DASHBOARD, lambda row, _: row.p50_ms, 100, lambda v: f"{v:.1f} ms"),
+    Target(
+        "no page sends more than 150 kB of HTML",
+        None,
+        lambda row, _: row.html_bytes,
+        MAX_HTML_BYTES,
+        lambda v: f"{v / 1000:.1f} kB",
+    ),
+)
+
+
+def target_lines(rows, figures, scales=("small", "large")):
+    """Each target of the issue, met or missed, and by which page: the verdict on the run's own figures."""
+    bare = next((row for row in rows if row.label == BARE), None)
+    lines = [_page_verdict(target, bare, *target.missed(rows, bare)) for target in PAGE_TARGETS]
+    lines.append(_query_verdict(rows, scales))
+    lines += _timing_verdicts(figures)
+    return lines
+
+
+def _verdict(met, text, detail):
+    return f"- {'met' if met else 'MISSED'}: {text} ({detail})"
+
+
+def _page_verdict(target, bare, pages, missed):
+    if not pages:
+        return _verdict(False, target.text, "no such page measured")
+    if missed:
+        return _verdict(False, target.text, "; ".join(f"{row.label}: {shown}" for row, shown in missed))
+    closest = (min if target.at_least else max)(pages, key=lambda row: target.figure(row, bare))
+    return _verdict(True, target.text, f"closest: {closest.label}, {target.shown(target.figure(closest, bare))}")
+
+
+def _query_verdict(rows, scales):
+    text = f"a page's query count is the same at {' and '.join(scales)} scale"
+    pages = [row for row in rows if row.label != BARE]
+    unknown = [row for row in pages if any(row.queries.get(scale) is None for scale in scales)]
+    if unknown:
+        return _verdict(False, text, f"{len(unknown)} pages not counted at both scales")
+    differing = [row for row in pages if len({row.queries[scale] for scale in scales}) > 1]
+    detail = "; ".join(f"{row.label}: {queries_cell(row.queries, scales)}" for row in differing)
+    return _verdict(not differing, text, detail or f"{len(pages)} pages")
+
+
+def _timing_verdicts(figures):
+    lines = []
+    if "eoi_pdf" in figures:
+        seconds = figures["eoi_pdf"]["seconds"]
+        lines.append(_verdict(seconds <= 1, "an EOI PDF ≤ 1 s", f"{seconds:.2f} s"))
+    if "report_pdf" in figures:
+        report = figures["report_pdf"]
+        per_page = report["seconds"] / max(1, report["pages"])
+        detail = f"{per_page * 1000:.0f} ms a page over {report['pages']} pages"
+        lines.append(_verdict(per_page <= 0.150, "a 20-page report PDF ≤ 150 ms a page", detail))
+    if "matching" in figures:
+        seconds = figures["matching"]["seconds"]
+        lines.append(_verdict(seconds <= 0.5, "matching 5,000 candidates ≤ 0.5 s", f"{seconds * 1000:.0f} ms"))
     return lines

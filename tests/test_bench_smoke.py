@@ -42,6 +42,48 @@ def test_the_timing_lines():
     assert lines[3] == "- matching: rank 5,000 candidates: 80 ms (once; within the budget of 1 s)"
 
 
+def _measured(key, p50, p95, per_second, queries=(7, 7), html_bytes=20_000):
+    return table.Row(
+        key, p50, p95, per_second, per_second, dict(zip(("small", "large"), queries, strict=True)), html_bytes, key=key
+    )
+
+
+def test_the_targets_say_met_with_the_closest_page_and_missed_with_every_page_that_misses():
+    rows = [
+        table.Row(table.BARE, 0.3, 0.4, 3000.0, 6000.0, html_bytes=100),
+        _measured("detail", 17.8, 22.9, 100.0),  # 1.7 % of the bare throughput: under 1/30
+        _measured("dashboard", 10.2, 13.7, 250.0),
+        *[_measured(key, 5.0, 6.0, 1000.0) for key in ("home", "activities", "reports", "matching", "transparency")],
+        _measured("changelist", 51.0, 62.0, 50.0, html_bytes=151_000),
+        *[_measured(key, 40.0, 60.0, 50.0) for key in ("filtered", "by_name", "by_ags")],
+        _measured("work_queue", 26.3, 29.0, 70.0, queries=(8, 5)),
+        _measured("staff_dashboard", 24.7, 27.6, 80.0),
+    ]
+    figures = {
+        "eoi_pdf": {"seconds": 0.16, "pages": 3},
+        "report_pdf": {"seconds": 3.2, "pages": 20, "activities": 240},
+        "matching": {"seconds": 0.023},
+    }
+    lines = table.target_lines(rows, figures)
+    assert "- met: portal pages p50 ≤ 20 ms (closest: detail, 17.8 ms)" in lines
+    assert "- MISSED: portal pages ≥ 1/30 of the bare view's throughput (detail: 1.7%)" in lines
+    assert "- MISSED: admin pages p50 ≤ 50 ms (changelist: 51.0 ms)" in lines
+    assert "- met: admin pages p95 ≤ 150 ms (closest: changelist, 62.0 ms)" in lines
+    assert "- met: staff dashboard p50 ≤ 100 ms (closest: staff_dashboard, 24.7 ms)" in lines
+    assert "- MISSED: no page sends more than 150 kB of HTML (changelist: 151.0 kB)" in lines
+    assert "- MISSED: a page's query count is the same at small and large scale (work_queue: 8 / 5)" in lines
+    assert "- met: an EOI PDF ≤ 1 s (0.16 s)" in lines
+    assert "- MISSED: a 20-page report PDF ≤ 150 ms a page (160 ms a page over 20 pages)" in lines
+    assert "- met: matching 5,000 candidates ≤ 0.5 s (23 ms)" in lines
+
+
+def test_a_target_whose_pages_were_not_measured_is_missed():
+    rows = [table.Row(table.BARE, 0.3, 0.4, 3000.0, 6000.0), _measured("detail", None, None, None)]
+    lines = table.target_lines(rows, {})
+    assert "- MISSED: portal pages p50 ≤ 20 ms (detail: not measured)" in lines
+    assert "- MISSED: admin pages p50 ≤ 50 ms (no such page measured)" in lines
+
+
 class Hello(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - the name http.server calls
         self.send_response(200)
