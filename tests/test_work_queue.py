@@ -10,6 +10,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,7 +24,7 @@ from applications.models import Event, ExpressionOfInterest, Status, TermsAgreem
 from applications.work import terms_waiting_for_staff
 from fachkraefte import news, work
 from fachkraefte.models import AuditEntry, OutboundEmail, QueuedNews
-from fachkraefte.staff import PROGRAMME_STAFF_GROUP, programme_staff
+from fachkraefte.staff import PROGRAMME_STAFF_GROUP, is_programme_staff, programme_staff
 from partnerships import services as partnership_services
 from partnerships.models import JoinRequest, MembershipRole, Partnership, Role
 from placements import reports
@@ -665,3 +666,17 @@ def test_the_tabs_name_only_the_kinds_with_work(client, staff, eoi, people):
     chosen = queue_page(client, kind="report_submitted")  # chosen, it has its tab even when empty
     assert re.findall(r'data-kind="([^"]+)"', chosen) == ["eoi_submitted", "report_submitted"]
     assert 'id="work-empty"' in chosen
+
+
+@pytest.mark.django_db
+def test_a_role_given_or_taken_counts_at_once_and_asking_again_costs_no_query():
+    user = UserFactory()
+    assert not is_programme_staff(user)
+    with CaptureQueriesContext(connection) as asked_again:
+        assert not is_programme_staff(user)
+    assert len(asked_again) == 0
+    group = Group.objects.get(name=PROGRAMME_STAFF_GROUP)
+    user.groups.add(group)
+    assert is_programme_staff(user)
+    user.groups.remove(group)
+    assert not is_programme_staff(user)
