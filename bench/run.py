@@ -359,7 +359,7 @@ def bench(args):
         return
     matching = figures["matching"]
     if matching["seconds"] >= matching["budget"]:
-        sys.exit(f"matching is too slow: {matching['seconds']:.2f} s (budget {matching['budget']:.0f} s)")
+        sys.exit(f"matching is too slow: {matching['seconds']:.2f} s (budget {matching['budget']:g} s)")
 
 
 def report(args, figures, rows, seed_seconds, machine):

@@ -33,13 +33,13 @@ def test_the_timing_lines():
     figures = {
         "eoi_pdf": {"seconds": 0.61, "pages": 3, "runs": 3},
         "report_pdf": {"seconds": 3.2, "pages": 20, "activities": 229},
-        "matching": {"seconds": 0.08, "candidates": 5000, "budget": 1.0, "runs": 1},
+        "matching": {"seconds": 0.08, "candidates": 5000, "budget": 0.5, "runs": 1},
     }
     lines = table.timing_lines(figures, seed_seconds=146.5)
     assert lines[0] == "- seeding: 146 s"
     assert lines[1] == "- EOI PDF (3 pages): 0.61 s (median of 3)"
     assert "report PDF (20 pages, 229 activities): 3.20 s" in lines[2]
-    assert lines[3] == "- matching: rank 5,000 candidates: 80 ms (once; within the budget of 1 s)"
+    assert lines[3] == "- matching: rank 5,000 candidates: 80 ms (once; within the budget of 0.5 s)"
 
 
 def _measured(key, p50, p95, per_second, queries=(7, 7), html_bytes=20_000):
@@ -62,7 +62,7 @@ def test_the_targets_say_met_with_the_closest_page_and_missed_with_every_page_th
     figures = {
         "eoi_pdf": {"seconds": 0.16, "pages": 3},
         "report_pdf": {"seconds": 3.2, "pages": 20, "activities": 240},
-        "matching": {"seconds": 0.023},
+        "matching": {"seconds": 0.023, "candidates": 5000, "budget": 0.5},
     }
     lines = table.target_lines(rows, figures)
     assert "- met: portal pages p50 ≤ 20 ms (closest: detail, 17.8 ms)" in lines
