@@ -22,6 +22,7 @@ from applications.models import (
     Status,
 )
 from fachkraefte import audit
+from fachkraefte.staff import group_names
 from fachkraefte.workflow import may_take
 from partnerships.models import MembershipRole, Municipality, MunicipalityMembership, Partnership, Role, User
 from partnerships.permissions import EDITING_ROLES, managed_municipalities, partnerships_visible_to
@@ -251,7 +252,7 @@ def channel_for(user):
     """The channels this user recruits for, as a set: {CIM}, {GIZ}, both, or empty for everybody else."""
     if not user.is_authenticated:
         return frozenset()
-    groups = {group.name for group in user.groups.all()}
+    groups = group_names(user)
     return frozenset(channel for role, channel in CHANNEL_OF_ROLE.items() if role in groups)
 
 

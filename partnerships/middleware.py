@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth import logout
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
@@ -56,8 +55,6 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        # Every role check of this request (here, the policies, the templates) reads the groups: one query.
-        prefetch_related_objects([user], "groups")
         must = requires_two_factor(user)
         if must:
             if login_sessions.expired(request.session):
