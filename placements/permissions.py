@@ -30,6 +30,13 @@ def candidates_visible_to(user):
     return Candidate.objects.filter(Q(created_by=user) | Q(applied_for__in=recruited))
 
 
+def may_change_email(user, candidate):
+    """The invitation to a placement goes to the candidate's address. Once the candidate stands on a shortlist
+    (the municipalities decide on that person), only programme staff change it: a recruiter could otherwise have
+    the specialist's link sent to an address of their own."""
+    return is_programme_staff(user) or candidate.pk is None or not candidate.shortlistings.exists()
+
+
 def get_candidate_for_user(user, pk, write=False):
     """The candidate, or 404 for everybody who may not see them; 403 for writing to an anonymised one (both logged)."""
     candidate = audit.get_visible_or_404(candidates_visible_to(user).select_related("applied_for"), pk=pk)

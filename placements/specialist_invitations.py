@@ -12,11 +12,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from applications.permissions import channel_for
 from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
 from fachkraefte.records import record
 from partnerships import grants
 from partnerships.models import Role, User
+from partnerships.roles import is_programme_staff
 from placements.models import Placement, PlacementEvent
 
 SALT = "placements.specialist-invitation"
@@ -84,10 +86,23 @@ def join(placement, *, name, preferred_language, password):
     return _tie(placement, user)
 
 
+def check_may_join(user):
+    """InvitationUnusable for an account that oversees placements (programme staff, the admin's users,
+    recruiters): nobody is the specialist of a placement they decide on or recruit for."""
+    if user.is_staff or user.is_superuser or is_programme_staff(user) or channel_for(user):
+        raise InvitationUnusable(
+            _(
+                "An account of programme staff or of a recruiting organisation cannot become a specialist's "
+                "account. Please ask programme staff."
+            )
+        )
+
+
 def join_existing(placement, user):
     """The invited address has an account already and its owner is logged in: the placement becomes theirs."""
     if User.objects.normalize_email(user.email) != User.objects.normalize_email(placement.candidate.email):
         raise InvitationUnusable(_("This link is for another e-mail address."))
+    check_may_join(user)
     return _tie(placement, user)
 
 

@@ -503,3 +503,37 @@ def test_admin_export_action_returns_the_zip_of_one_candidate(client, staff):
     other = new_candidate(by=staff, cv=False)
     response = client.post(url, {"action": "export_selected", "_selected_action": [candidate.pk, other.pk]})
     assert response.status_code == 302
+
+
+def shortlisted(recruiting_eoi, recruiter):
+    candidate = new_candidate(by=recruiter, applied_for=recruiting_eoi)
+    ShortlistEntry.objects.create(eoi=recruiting_eoi, candidate=candidate, added_by=recruiter)
+    return candidate
+
+
+def test_a_recruiter_cannot_change_the_address_of_a_shortlisted_candidate(client, recruiting_eoi, cim_recruiter):
+    """The specialist's invitation goes to this address: a recruiter's own address there would take the placement."""
+    candidate = shortlisted(recruiting_eoi, cim_recruiter)
+    client.force_login(cim_recruiter)
+    page = client.get(reverse("placements:candidate_edit", args=[candidate.pk]))
+    assert page.context["form"].fields["email"].disabled and "programme staff change it" in page.content.decode()
+    edit = reverse("placements:candidate_edit", args=[candidate.pk])
+    response = client.post(edit, form_data(name="Ada W.", email="recruiter@example.org"))
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert (candidate.name, candidate.email) == ("Ada W.", EMAIL)  # the rest is saved, the address kept
+
+
+def test_the_address_may_change_before_the_shortlist_and_staff_may_change_it_after(
+    client, recruiting_eoi, cim_recruiter, staff
+):
+    free = new_candidate(by=cim_recruiter, applied_for=recruiting_eoi)
+    client.force_login(cim_recruiter)
+    client.post(reverse("placements:candidate_edit", args=[free.pk]), form_data(email="ada@example.net"))
+    free.refresh_from_db()
+    assert free.email == "ada@example.net"
+    candidate = shortlisted(recruiting_eoi, cim_recruiter)
+    client.force_login(staff)
+    client.post(reverse("placements:candidate_edit", args=[candidate.pk]), form_data(email="ada@example.com"))
+    candidate.refresh_from_db()
+    assert candidate.email == "ada@example.com"

@@ -107,3 +107,17 @@ def test_no_address_no_invitation(placement, staff):
     placement.specialist = None
     placement.candidate.email = ""
     assert specialist_invitations.invite(placement, by=staff) is False
+
+
+@pytest.mark.parametrize("role", [Role.CIM_RECRUITER, Role.PROGRAMME_STAFF])
+def test_an_account_that_oversees_placements_cannot_take_one(client, placement, role):
+    """A recruiter (or staff) whose address is the candidate's, e.g. typed in by the recruiter, gets nothing."""
+    owner = UserFactory(email=EMAIL, roles=[role], is_staff=role == Role.PROGRAMME_STAFF)
+    link = link_of(OutboundEmail.objects.get(template="specialist-invitation"))
+    client.force_login(owner)
+    page = client.get(link)
+    assert page.status_code == 410 and "recruiting organisation" in page.content.decode()
+    assert client.post(link).status_code == 410
+    placement.refresh_from_db()
+    assert placement.specialist is None and not owner.groups.filter(name=Role.SPECIALIST).exists()
+    assert not GrantRecord.objects.filter(user=owner).exists()

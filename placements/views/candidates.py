@@ -36,7 +36,7 @@ from partnerships.models import Side, SpecialistModel
 from placements import eligibility
 from placements.candidates import cv_member_name, export_data, record_consent, save_candidate
 from placements.models import Candidate
-from placements.permissions import candidates_visible_to, get_candidate_for_user
+from placements.permissions import candidates_visible_to, get_candidate_for_user, may_change_email
 
 PAGE_SIZE = 50
 CONTENT_TYPE_OF_SUFFIX = {suffix: t.content_type for t in ALLOWED_TYPES for suffix in (t.suffix, *t.suffixes)}
@@ -103,6 +103,12 @@ class CandidateForm(LanguageRowsMixin, forms.ModelForm):
         }
         if not self.is_bound and self.instance.consent_given_at:
             self.initial["consent"] = True
+        if not may_change_email(user, self.instance):  # a disabled field keeps its value, whatever is posted
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _(
+                "The candidate stands on a shortlist, and the invitation to the placement goes to this address: "
+                "programme staff change it."
+            )
 
     @property
     def helper(self):

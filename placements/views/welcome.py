@@ -74,8 +74,12 @@ def _as_logged_in(request, placement):
         if request.method == "POST":
             raise audit.refuse(placement, "specialist invitation for another address")
         return render(request, "placements/specialist_welcome.html", {"placement": placement, "wrong_account": True})
-    if request.method == "POST":
-        specialist_invitations.join_existing(placement, request.user)
-        messages.success(request, _("Welcome! This is your placement."))
-        return redirect("placements:placement_detail", placement.pk)
+    try:
+        if request.method == "POST":
+            specialist_invitations.join_existing(placement, request.user)
+            messages.success(request, _("Welcome! This is your placement."))
+            return redirect("placements:placement_detail", placement.pk)
+        specialist_invitations.check_may_join(request.user)
+    except InvitationUnusable as unusable:
+        return render(request, "placements/specialist_welcome.html", {"problem": str(unusable)}, status=410)
     return render(request, "placements/specialist_welcome.html", {"placement": placement, "accept": True})
