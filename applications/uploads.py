@@ -1,10 +1,14 @@
-"""Attachments of an EOI: the form that checks an upload (`fachkraefte.uploads`), and how it is kept."""
+"""Attachments of an EOI: the form that checks an upload (`fachkraefte.uploads`), and how it is kept.
+
+The attachments belong to what the municipalities confirm: adding or removing one voids the standing
+confirmations, as any edit of the content does (applications.services.void_confirmations)."""
 
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Attachment, Event
+from applications.services import void_confirmations
 from fachkraefte.records import record
 from fachkraefte.uploads import UploadField, check_upload
 
@@ -40,6 +44,7 @@ def add_attachment(eoi, form, *, by):
             attachment.file.save(upload.name, upload, save=False)
             attachment.save()
             record(eoi, Event.Kind.ATTACHMENT_ADDED, by=by, file=attachment.original_name)
+            void_confirmations(eoi, by=by)
     except Exception:
         if attachment.file.name:
             attachment.file.delete(save=False)  # no file without its row
@@ -53,4 +58,5 @@ def remove_attachment(eoi, attachment, *, by):
     with transaction.atomic():
         attachment.delete()
         record(eoi, Event.Kind.ATTACHMENT_REMOVED, by=by, file=attachment.original_name)
+        void_confirmations(eoi, by=by)
         transaction.on_commit(lambda: storage.delete(name))

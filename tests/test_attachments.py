@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from applications import services
 from applications.models import Attachment, Event, ExpressionOfInterest, Participant, Status
 from applications.uploads import AttachmentForm
 from fachkraefte.uploads import PDF, clean_original_name, detect_type
@@ -391,3 +392,35 @@ def test_partial_lists_attachments_and_offers_upload_to_writers(rf, eoi, german_
     assert download_url(eoi, attachment) in html
     assert "multipart/form-data" not in html
     assert delete_url(eoi, attachment) not in html
+
+
+# --- the attachments belong to what is confirmed -------------------------------------------------
+
+
+def confirmed_by_both(eoi, german_contact, partner_contact):
+    eoi = workflow.fill(eoi, german_contact)
+    german, partner = (p.municipality for p in eoi.participants.order_by("side"))
+    services.confirm(eoi, [german], by=german_contact)
+    services.confirm(eoi, [partner], by=partner_contact)
+    assert eoi.why_not_submittable() == []
+    return eoi
+
+
+@pytest.mark.parametrize("change", ["upload", "delete"])
+def test_changing_the_attachments_voids_the_confirmations(
+    client, eoi, german_contact, partner_contact, attachment, change
+):
+    """Otherwise one side could swap the documents both sides confirmed, and submit."""
+    eoi = confirmed_by_both(eoi, german_contact, partner_contact)
+    client.force_login(german_contact)
+    if change == "upload":
+        upload(client, eoi, "other.pdf", PDF_BYTES)
+    else:
+        client.post(delete_url(eoi, attachment))
+    eoi.refresh_from_db()
+    assert not eoi.confirmations.standing().exists()
+    assert eoi.why_not_submittable() and eoi.events.filter(kind=Event.Kind.CONFIRMATIONS_VOIDED).exists()
+    assert 'id="voided-notice"' in client.get(reverse("applications:detail", args=[eoi.pk])).content.decode()
+    response = client.post(reverse("applications:submit", args=[eoi.pk]))
+    eoi.refresh_from_db()
+    assert response.status_code in (200, 302) and eoi.status == Status.DRAFT
