@@ -1,11 +1,13 @@
 """Handing on rights: who may change an account's privileges, and the one record of every change of rights.
 
 Privileges are staff and superuser status, groups and individual permissions. Only superusers change
-them, never their own; only superusers touch a superuser's account at all. Municipality memberships have
-their own policy in partnerships.memberships; both write their changes through `record()` here.
+them, never their own; only superusers touch another account that holds privileges (one that sees everyone's
+data) at all. Municipality memberships have their own policy in partnerships.memberships; both write their
+changes through `record()` here.
 """
 
 from partnerships.models import GrantRecord
+from partnerships.two_factor import requires_two_factor
 
 Kind = GrantRecord.Kind
 Via = GrantRecord.Via
@@ -36,8 +38,10 @@ def record(user, kind, *, before, after, by, via, municipality=None, reference="
 
 
 def may_edit_account(actor, account):
-    """Only superusers edit a superuser's account (password, address, anything)."""
-    return actor.is_superuser or not account.is_superuser
+    """Only superusers edit or delete another account that sees everyone's data (programme staff, the admin's
+    users, recruiters, superusers: its password, address, anything): a staff member who set a colleague's password
+    could act in their name. Everybody else's account, and their own, staff edit as before."""
+    return actor.is_superuser or actor.pk == account.pk or not requires_two_factor(account)
 
 
 def may_change_privileges(actor, account):

@@ -18,7 +18,13 @@ from partnerships.models import (
     Role,
     SpecialistModel,
 )
-from tests.factories import GermanMunicipalityFactory, PartnerMunicipalityFactory, PartnershipFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    GermanMunicipalityFactory,
+    PartnerMunicipalityFactory,
+    PartnershipFactory,
+    UserFactory,
+)
 
 MODELS = [model for model in site._registry if model._meta.app_label == "partnerships"]
 
@@ -386,3 +392,28 @@ def test_the_german_admin_explains_the_select_widget_in_german(client, staff):
     assert entry("Choose all %s", "Alle %s auswählen") in catalog
     assert entry("Remove all %s", "Alle %s entfernen") in catalog
     assert entry("Choose all", "Alle auswählen") in catalog  # Django's own strings are still there
+
+
+@pytest.mark.parametrize("role", [Role.PROGRAMME_STAFF, Role.CIM_RECRUITER])
+def test_staff_cannot_edit_or_delete_another_account_that_sees_everyones_data(client, staff, role):
+    """Setting a colleague's or a recruiter's password would let a staff member act in their name."""
+    colleague = UserFactory(roles=[role], is_staff=role == Role.PROGRAMME_STAFF)
+    client.force_login(staff)
+    assert change_user(client, colleague, is_active=False).status_code == 403
+    password = reverse("admin:auth_user_password_change", args=[colleague.pk])
+    assert client.post(password, {"password1": "x-new-pass-1234", "password2": "x-new-pass-1234"}).status_code == 403
+    delete = reverse("admin:partnerships_user_delete", args=[colleague.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    colleague.refresh_from_db()
+    assert colleague.is_active and colleague.check_password(PASSWORD)
+
+
+def test_staff_still_edit_a_municipal_account_and_their_own(client, staff, german_contact):
+    client.force_login(staff)
+    assert change_user(client, german_contact, is_active=False).status_code == 302
+    german_contact.refresh_from_db()
+    assert not german_contact.is_active
+    data = {**user_form(staff), "name": "Renamed Staff"}
+    assert client.post(reverse("admin:partnerships_user_change", args=[staff.pk]), data).status_code == 302
+    staff.refresh_from_db()
+    assert staff.name == "Renamed Staff"
