@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from fachkraefte.models import AuditEntry, OutboundEmail
+from fachkraefte.outbox import without_link_keys
 from fachkraefte.public import admin as public_admin  # noqa: F401 - registers the accessibility feedback
 from fachkraefte.records import Record
 
@@ -182,6 +184,15 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
 
+    # The text without its links' keys (fachkraefte.outbox.without_link_keys); the HTML part is the same text.
+    fields = ["created_at", "template", "recipients", "language", "subject", "text_shown", "state", "attempts"]
+    fields += ["last_error", "sent_at"]
+    readonly_fields = fields
+
     @admin.display(description=OutboundEmail._meta.get_field("to").verbose_name)
     def recipients(self, email):
         return ", ".join(email.to)
+
+    @admin.display(description=OutboundEmail._meta.get_field("text").verbose_name)
+    def text_shown(self, email):
+        return linebreaksbr(without_link_keys(email.text), autoescape=True)

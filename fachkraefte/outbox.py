@@ -9,6 +9,7 @@ send again, with the same Message-ID, which mail systems use to drop the duplica
 
 import datetime
 import logging
+import re
 from email.utils import parseaddr
 from functools import partial
 
@@ -24,6 +25,16 @@ from fachkraefte.tasks import deliver_mail, enqueue
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10  # then the e-mail is marked failed and waits for someone to look at it in the admin
 PENDING_BATCH = 500
+
+
+# A link in an e-mail may be a key: a new password, an invitation, a specialist's welcome, a new address's
+# confirmation. Whoever reads the outbox (programme staff, in the admin) sees where each link leads, not the key.
+LINK = re.compile(r"(https?://[^/\s]+)/\S*")
+
+
+def without_link_keys(text):
+    """`text` with every link cut to its site: "https://portal.example.org/…"."""
+    return LINK.sub(r"\1/…", text)
 
 
 def queue_mail(template, to, context, language):

@@ -7,6 +7,7 @@ import smtplib
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -206,3 +207,28 @@ def test_with_redis_stopped_the_submission_succeeds_and_its_emails_go_out_once_w
     documents = Document.objects.filter(eoi=eoi)
     assert sorted(d.language for d in documents) == ["de", "fr"]
     assert all((tmp_path / "media" / d.file.name).exists() for d in documents)
+
+
+def test_staff_reading_the_outbox_see_where_links_lead_not_their_keys(client, staff, german_contact):
+    """A password reset's or an invitation's link is a key: whoever reads the outbox could use it."""
+    key = "Mw/d2x7k4-5f0c2e9a7b1d3e5f7a9b1c3d5e7f9a1b"
+    email = OutboundEmail.objects.create(
+        template="password-reset",
+        to=[german_contact.email],
+        language="de",
+        subject="Neues Passwort",
+        text=f"Hallo <Anna>,\nhier: https://portal.example.org/accounts/reset/{key}/\nGruß",
+        html=f'<a href="https://portal.example.org/accounts/reset/{key}/">hier</a>',
+    )
+    client.force_login(staff)
+    page = client.get(reverse("admin:fachkraefte_outboundemail_change", args=[email.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "https://portal.example.org/…" in html
+    assert "d2x7k4" not in html and "Hallo &lt;Anna&gt;,<br>" in html
+
+
+def test_without_link_keys_cuts_every_link_to_its_site():
+    text = "a http://127.0.0.1:8000/x/y?z=1 b https://portal.example.org/ c https://portal.example.org"
+    assert outbox.without_link_keys(text) == (
+        "a http://127.0.0.1:8000/… b https://portal.example.org/… c https://portal.example.org"
+    )
