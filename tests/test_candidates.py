@@ -514,6 +514,8 @@ def shortlisted(recruiting_eoi, recruiter):
 def test_a_recruiter_cannot_change_the_address_of_a_shortlisted_candidate(client, recruiting_eoi, cim_recruiter):
     """The specialist's invitation goes to this address: a recruiter's own address there would take the placement."""
     candidate = shortlisted(recruiting_eoi, cim_recruiter)
+    cim_recruiter.preferred_language = "en"
+    cim_recruiter.save()
     client.force_login(cim_recruiter)
     page = client.get(reverse("placements:candidate_edit", args=[candidate.pk]))
     assert page.context["form"].fields["email"].disabled and "programme staff change it" in page.content.decode()

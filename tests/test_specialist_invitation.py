@@ -112,7 +112,7 @@ def test_no_address_no_invitation(placement, staff):
 @pytest.mark.parametrize("role", [Role.CIM_RECRUITER, Role.PROGRAMME_STAFF])
 def test_an_account_that_oversees_placements_cannot_take_one(client, placement, role):
     """A recruiter (or staff) whose address is the candidate's, e.g. typed in by the recruiter, gets nothing."""
-    owner = UserFactory(email=EMAIL, roles=[role], is_staff=role == Role.PROGRAMME_STAFF)
+    owner = UserFactory(email=EMAIL, roles=[role], is_staff=role == Role.PROGRAMME_STAFF, preferred_language="en")
     link = link_of(OutboundEmail.objects.get(template="specialist-invitation"))
     client.force_login(owner)
     page = client.get(link)
