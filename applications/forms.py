@@ -2,11 +2,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from applications.language_rows import LanguageRowsMixin
 from applications.models import PART_FIELDS, ExpressionOfInterest, Part
+from applications.permissions import check_may_start_with, municipalities_to_start_for
 from applications.services import check_model_open
 from applications.vocabulary import Sdg, Theme
 from partnerships.languages import usual_language
@@ -26,11 +28,33 @@ class StartForm(forms.Form):
         label=_("Specialist model"), choices=SpecialistModel.choices, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
+        self.user = user
         self.fields["municipalities"].queryset = partnership.municipalities.order_by("-country", "name")
         self.fields["municipalities"].initial = list(partnership.municipalities.all())
+
+    def clean_municipalities(self):
+        """The rule is the policy's (applications.permissions.may_start_with); the refusal is logged there."""
+        municipalities = self.cleaned_data["municipalities"]
+        try:
+            check_may_start_with(self.user, self.partnership, municipalities)
+        except PermissionDenied:
+            theirs = self.fields["municipalities"].queryset.filter(pk__in=municipalities_to_start_for(self.user))
+            names = [municipality.name for municipality in theirs]
+            raise ValidationError(
+                ngettext(
+                    "You can only start an expression of interest for a municipality you act for. "
+                    "Please choose %(municipalities)s as well.",
+                    "You can only start an expression of interest for a municipality you act for. "
+                    "Please choose at least one of %(municipalities)s as well.",
+                    len(names),
+                ),
+                params={"municipalities": ", ".join(names)},
+                code="not_theirs",
+            ) from None
+        return municipalities
 
     def clean(self):
         cleaned = super().clean()

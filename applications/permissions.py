@@ -25,7 +25,12 @@ from fachkraefte import audit
 from fachkraefte.staff import group_names
 from fachkraefte.workflow import may_take
 from partnerships.models import MembershipRole, Municipality, MunicipalityMembership, Partnership, Role, User
-from partnerships.permissions import EDITING_ROLES, managed_municipalities, partnerships_visible_to
+from partnerships.permissions import (
+    EDITING_ROLES,
+    editable_municipalities,
+    managed_municipalities,
+    partnerships_visible_to,
+)
 from partnerships.roles import is_programme_staff
 
 CHANNEL_OF_ROLE = {Role.CIM_RECRUITER: Channel.CIM, Role.GIZ_RECRUITER: Channel.GIZ}
@@ -232,10 +237,25 @@ def check_addressed_to(invitation, user):
 
 
 # --- starting an EOI -------------------------------------------------------------------------------------
+def municipalities_to_start_for(user):
+    """The municipalities `user` may start an EOI for: the German ones they act for as a contact or editor
+    (partnerships.permissions.editable_municipalities). The partner side joins an EOI; it does not start one."""
+    return editable_municipalities(user)
+
+
 def partnerships_to_start(user):
-    """The confirmed partnerships whose German municipality `user` acts for as a contact or editor."""
-    acting = user.memberships.filter(role__in=EDITING_ROLES, municipality__country="DE").values("municipality")
+    """The confirmed partnerships of a municipality `user` may start an EOI for."""
+    acting = municipalities_to_start_for(user).values("pk")
     return Partnership.objects.confirmed().filter(participants__municipality__in=acting).distinct()
+
+
+def may_start_with(user, partnership, municipalities):
+    """Whoever starts an EOI starts it for at least one municipality they may start for; the other chosen
+    municipalities are their partners in `partnership` (a confirmed one)."""
+    chosen = {municipality.pk for municipality in municipalities}
+    in_partnership = set(partnership.participants.values_list("municipality_id", flat=True))
+    theirs = municipalities_to_start_for(user).filter(pk__in=chosen).exists()
+    return partnership.confirmed and chosen <= in_partnership and theirs
 
 
 def get_partnership_to_start(user, pk):
@@ -245,6 +265,14 @@ def get_partnership_to_start(user, pk):
     if not partnerships_to_start(user).filter(pk=pk).exists():
         raise audit.refuse(partnership, "may not start an expression of interest")
     return partnership
+
+
+def check_may_start_with(user, partnership, municipalities):
+    """Raise the logged 403 unless `user` may start an EOI of `partnership` with `municipalities` (may_start_with).
+    Services call it before their transaction opens, so that the security log keeps the refusal."""
+    if not may_start_with(user, partnership, municipalities):
+        chosen = ", ".join(str(municipality.pk) for municipality in municipalities)
+        raise audit.refuse(partnership, f"may not start an expression of interest with municipalities {chosen}")
 
 
 # --- recruitment -----------------------------------------------------------------------------------------

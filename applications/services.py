@@ -16,6 +16,7 @@ from applications.models import (
     Participant,
     Version,
 )
+from applications.permissions import check_may_start_with
 from fachkraefte.records import record
 from fachkraefte.workflow import run_step, steps_open_to
 from partnerships.models import Country, MembershipRole, MunicipalityMembership, Side, SpecialistModel
@@ -63,15 +64,20 @@ def check_model_open(partner_municipalities, specialist_model, day=None):
             )
 
 
-@transaction.atomic
 def start(partnership, municipalities, specialist_model, *, by):
+    """Start an EOI of `partnership`: `by` starts it for a municipality they may start for, with its partners."""
+    check_may_start_with(by, partnership, municipalities)  # before the transaction: the security log keeps it
     partner_side = [m for m in municipalities if not m.is_german]
     check_model_open(partner_side, specialist_model)
-    eoi = ExpressionOfInterest.objects.create(partnership=partnership, specialist_model=specialist_model, created_by=by)
-    Participant.objects.bulk_create(
-        Participant(eoi=eoi, municipality=m, side=Side.GERMAN if m.is_german else Side.PARTNER) for m in municipalities
-    )
-    record(eoi, Event.Kind.CREATED, by=by)
+    with transaction.atomic():
+        eoi = ExpressionOfInterest.objects.create(
+            partnership=partnership, specialist_model=specialist_model, created_by=by
+        )
+        Participant.objects.bulk_create(
+            Participant(eoi=eoi, municipality=m, side=Side.GERMAN if m.is_german else Side.PARTNER)
+            for m in municipalities
+        )
+        record(eoi, Event.Kind.CREATED, by=by)
     return eoi
 
 

@@ -19,10 +19,16 @@ from applications.models import ExpressionOfInterest
 from applications.tasks import refresh_dashboard_figures
 from applications.work import terms_waiting_for_staff
 from partnerships import login_sessions
+from partnerships.models import MembershipRole
 from placements import services as placement_services
 from placements.models import Activity
 from placements.views import portal
-from tests.factories import GermanMunicipalityFactory, PartnerMunicipalityFactory, PartnershipFactory
+from tests.factories import (
+    GermanMunicipalityFactory,
+    MembershipFactory,
+    PartnerMunicipalityFactory,
+    PartnershipFactory,
+)
 from tests.workflow import make_placement
 
 DASHBOARD = "admin:applications_expressionofinterest_dashboard"
@@ -224,6 +230,8 @@ def searchable(german_contact, models_open_in_namibia):
         german=mainz, partner=PartnerMunicipalityFactory(name="Kigali", country="NA"), name="Rhein–Ruanda"
     )
     plain = PartnershipFactory(german=koblenz, partner=PartnerMunicipalityFactory(name="Cotonou", country="NA"))
+    for town in (mainz, koblenz):  # whoever starts an EOI acts for its German municipality
+        MembershipFactory(user=german_contact, municipality=town, role=MembershipRole.CONTACT)
     return {
         partnership.pk: services.start(
             partnership, list(partnership.municipalities.all()), "integrated", by=german_contact

@@ -40,7 +40,7 @@ def dashboard(request):
 @login_required
 def start(request, partnership_pk):
     partnership = permissions.get_partnership_to_start(request.user, partnership_pk)
-    form = StartForm(request.POST or None, partnership=partnership)
+    form = StartForm(request.POST or None, partnership=partnership, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             eoi = services.start(
