@@ -3,7 +3,9 @@
 A placement is created here by programme staff once the contracting is done: the add form offers
 only EOIs in contracting and fills in what the EOI already knows (the selected candidate, the model,
 the partner municipalities as places, the agreed start, the default end); saving creates the
-placement and moves the EOI to `placed` in the same transaction.
+placement and moves the EOI to `placed` in the same transaction. The candidate is the one selected on
+that EOI's shortlist (placements.selection holds the rule, the service checks it too). Nobody names the
+specialist's account here: the candidate is invited by e-mail and ties their own (specialist_invitations).
 
 Nobody but a superuser deletes a placement here: its activity log, reports and history hang on it
 (the database PROTECTs them, so even a superuser is shown what stands in the way).
@@ -11,6 +13,7 @@ Nobody but a superuser deletes a placement here: its activity log, reports and h
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import formats, timezone
@@ -22,7 +25,7 @@ from fachkraefte.admin_prefill import CheckedPrefillMixin
 from fachkraefte.admin_workflow import WorkflowAdminMixin
 from fachkraefte.workflow import StepRefused
 from partnerships.models import Municipality, Side, SpecialistModel
-from placements import services, specialist_invitations
+from placements import selection, services, specialist_invitations
 from placements.currencies import currency_choices
 from placements.models import (
     PLACEMENT_MONTHS,
@@ -58,12 +61,11 @@ def placement_defaults(eoi):
     """What the EOI already says about its placement; the end follows from the start staff enter."""
     terms = eoi.agreed_terms()
     partners = partner_municipalities(eoi)
-    selected = eoi.shortlist.filter(selected=True).select_related("candidate").first()
     employer = ", ".join(m.name for m in partners)
     if eoi.specialist_model == SpecialistModel.DEVELOPMENT_WORKER:
         employer = GIZ  # development workers are employed by the GIZ, not by the municipality
     return {
-        "candidate": selected.candidate if selected else None,
+        "candidate": selection.selected_candidate(eoi),
         "specialist_model": eoi.specialist_model,
         "places": partners,
         "employer": employer,
@@ -96,7 +98,6 @@ class PlacementAddForm(PlacementForm):
         fields = [
             "eoi",
             "candidate",
-            "specialist",
             "specialist_model",
             "places",
             "employer",
@@ -120,9 +121,6 @@ class PlacementAddForm(PlacementForm):
             pk__in=[m.pk for m in partner_municipalities(self.eoi)] if self.eoi else self.partners_in_contracting()
         )
         self.fields["end"].help_text = self.end_rule()
-        self.fields["specialist"].help_text = _(
-            "Leave empty: the selected candidate is invited by e-mail to set up their own account."
-        )
 
     def chosen_eoi(self):
         """The EOI the form is for: the one posted, or the one the add link named."""
@@ -157,6 +155,11 @@ class PlacementAddForm(PlacementForm):
         for name in ("candidate", "start", "end", "employer"):
             if not cleaned.get(name):
                 self.add_error(name, _("The expression of interest does not say; please fill this in."))
+        if cleaned.get("candidate"):
+            try:
+                selection.check_selected_candidate(eoi, cleaned["candidate"])
+            except ValidationError as refused:
+                self.add_error("candidate", refused)
         partners = {m.pk for m in partner_municipalities(eoi)}
         if not cleaned.get("places"):
             self.add_error("places", _("The expression of interest does not say; please fill this in."))
@@ -177,7 +180,6 @@ class PlacementAdmin(WorkflowAdminMixin, CheckedPrefillMixin, HistoryAdmin):
     list_filter = ["status", "specialist_model"]
     list_select_related = ["candidate", "eoi__partnership", "specialist"]
     search_fields = ["candidate__name", "specialist__name", "specialist__email", "employer", "eoi__partnership__name"]
-    autocomplete_fields = ["specialist"]
     date_hierarchy = "start"
     fieldsets = [
         (None, {"fields": ["eoi", "candidate", "specialist", "specialist_model", "status"]}),
@@ -186,7 +188,15 @@ class PlacementAdmin(WorkflowAdminMixin, CheckedPrefillMixin, HistoryAdmin):
         (None, {"fields": ["created_by", "created_at"]}),
     ]
     add_fieldsets = [
-        (None, {"fields": ["eoi", "candidate", "specialist", "specialist_model"]}),
+        (
+            None,
+            {
+                "fields": ["eoi", "candidate", "specialist_model"],
+                "description": _(
+                    "Once saved, the selected candidate is invited by e-mail to set up their own account."
+                ),
+            },
+        ),
         (_("Place and time"), {"fields": ["places", "employer", "start", "end"]}),
         (_("Pay (staff only)"), {"fields": ["monthly_top_up", "top_up_currency"]}),
     ]
@@ -230,9 +240,11 @@ class PlacementAdmin(WorkflowAdminMixin, CheckedPrefillMixin, HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
+        # The specialist's account is tied only by the candidate following their invitation (join, join_existing).
         fixed = [
             "eoi",
             "candidate",
+            "specialist",
             "specialist_model",
             "status",
             "end_reason",

@@ -142,6 +142,25 @@ def _ranking_key(inputs, rows):
     return RANKING_KEY_PREFIX + digest.hexdigest()
 
 
+# --- the pick ----------------------------------------------------------------------------------
+
+
+def selected_candidate(eoi):
+    """The candidate the EOI's employer picked from its shortlist (`select_candidate`), or None before the pick."""
+    entry = eoi.shortlist.filter(selected=True).select_related("candidate").first()
+    return entry.candidate if entry is not None else None
+
+
+def check_selected_candidate(eoi, candidate):
+    """A placement is for the candidate selected on its own EOI's shortlist, never for one picked for another EOI:
+    the municipalities accepted this person for this EOI only. ValidationError (code `not_selected`) otherwise."""
+    if candidate is None or candidate != selected_candidate(eoi):
+        raise ValidationError(
+            _("Only the candidate selected on this expression of interest's shortlist can be placed for it."),
+            code="not_selected",
+        )
+
+
 # --- the steps ---------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from applications.models import Event, Status
 from applications.permissions import get_recruitable_eoi
 from applications.vocabulary import CefrLevel, Theme, WorkingLanguage
 from placements import matching, selection
-from placements.models import Candidate, Placement, PlacementStatus, ShortlistDecision, ShortlistEntry
+from placements.models import Candidate, Placement, PlacementEvent, PlacementStatus, ShortlistDecision, ShortlistEntry
 from placements.views.selection import MATCHES_SHOWN, candidate_pool
 from tests.workflow import in_status
 
@@ -588,12 +588,12 @@ def test_a_place_outside_the_partner_municipalities_is_refused(client, staff, co
     assert not Placement.objects.filter(eoi=eoi).exists()
 
 
-def test_staff_create_the_placement_and_the_eoi_is_placed(client, staff, specialist, contracting):
+def test_staff_create_the_placement_and_the_eoi_is_placed(client, staff, contracting):
     eoi, entry = contracting
     client.force_login(staff)
     response = client.post(
         reverse("admin:placements_placement_add"),
-        {"eoi": eoi.pk, "specialist": specialist.pk, "monthly_top_up": "1200.00", "top_up_currency": "NAD"},
+        {"eoi": eoi.pk, "monthly_top_up": "1200.00", "top_up_currency": "NAD"},
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     placement = Placement.objects.get(eoi=eoi)
@@ -601,7 +601,10 @@ def test_staff_create_the_placement_and_the_eoi_is_placed(client, staff, special
     assert placement.status == PlacementStatus.PLANNED
     assert (placement.start, placement.end) == (datetime.date(2027, 3, 1), datetime.date(2029, 2, 28))
     assert [m.name for m in placement.places.all()] == ["Windhoek"]
-    assert (placement.employer, placement.specialist, placement.created_by) == ("Windhoek", specialist, staff)
+    assert (placement.employer, placement.created_by) == ("Windhoek", staff)
+    # No account is named in the admin: the selected candidate is invited and ties their own.
+    assert placement.specialist is None
+    assert placement.events.filter(kind=PlacementEvent.Kind.SPECIALIST_INVITED).exists()
     eoi.refresh_from_db()
     assert eoi.status == Status.PLACED
     assert eoi.events.first().actor == staff
