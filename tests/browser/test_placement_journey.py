@@ -1,12 +1,14 @@
 """From the shortlist to a completed placement: staff, the partner municipality and the specialist."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Status
+from fachkraefte.models import OutboundEmail
 from placements.models import Candidate, NetworkEvent, Placement, PlacementStatus, Registration
 from tests.browser.logins import log_in, log_in_with_code
 from tests.factories import UserFactory
@@ -56,7 +58,7 @@ def test_shortlist_pick_place_log_and_network(
         eoi, Status.RECRUITMENT, staff=staff, german_contact=german_contact, partner_contact=partner_contact
     )
     first, second = candidate("Anna Abwasser", 8), candidate("Bert Bauer", 3)
-    specialist.preferred_language = "es"
+    specialist.preferred_language, specialist.email = "es", first.email  # Anna has an account already
     specialist.save()
     now = timezone.now()
     event = NetworkEvent.objects.create(
@@ -125,23 +127,26 @@ def test_shortlist_pick_place_log_and_network(
     eoi.refresh_from_db()
     assert eoi.status == Status.CONTRACTING
 
-    # Staff create the placement and begin it.
+    # Staff create the placement; the selected candidate is invited and adds it to her account.
     staff_page.goto(f"{portal}/admin/placements/placement/add/?eoi={eoi.pk}")
-    staff_page.click(".field-specialist .select2-selection")
-    staff_page.fill(".select2-search__field", specialist.email)
-    staff_page.click(f".select2-results__option:has-text('{specialist.email}')")
     staff_page.click(".field-start .datetimeshortcuts a")  # today
     screenshot(staff_page, "staff-creates-the-placement")
     staff_page.click("input[name=_save]")
     screenshot(staff_page, "staff-saved-the-placement")
     placement = Placement.objects.get(eoi=eoi)
     eoi.refresh_from_db()
-    assert eoi.status == Status.PLACED and placement.specialist == specialist
+    assert eoi.status == Status.PLACED and placement.candidate == first and placement.specialist is None
+    invitation = OutboundEmail.objects.get(template="specialist-invitation", to=[first.email])
+    page = browser.new_context(locale="es-ES").new_page()
+    log_in(page, portal, specialist.email)
+    page.goto(re.search(r"https?://\S+", invitation.text).group(0))
+    screenshot(page, "specialist-adds-the-placement")
+    page.click("#welcome-button")
+    placement.refresh_from_db()
+    assert placement.specialist == specialist
     confirm_admin_step(staff_page, portal, placement, "begin")
 
     # The specialist logs an activity in Spanish and joins the full event's waiting list.
-    page = browser.new_context(locale="es-ES").new_page()
-    log_in(page, portal, specialist.email)
     page.goto(f"{portal}/placements/{placement.pk}/activities/new/")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     page.fill("#id_date", "2027-02-10")
