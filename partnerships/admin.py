@@ -118,12 +118,16 @@ class UserAdmin(DjangoUserAdmin):
         return fields
 
     def get_fieldsets(self, request, obj=None):
-        """Read-only, the groups would show by their code names: the roles show as people read them."""
+        """Read-only, the groups would show by their code names: the roles show as people read them. An account
+        the user may not edit shows no password field: its button would lead to a refusal."""
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or grants.may_change_privileges(request.user, obj):
             return fieldsets
+        shown = {"groups": "roles"}
+        if not grants.may_edit_account(request.user, obj):
+            shown["password"] = None
         return [
-            (name, {**options, "fields": ["roles" if field == "groups" else field for field in options["fields"]]})
+            (name, {**options, "fields": [shown.get(f, f) for f in options["fields"] if shown.get(f, f)]})
             for name, options in fieldsets
         ]
 

@@ -399,6 +399,8 @@ def test_staff_cannot_edit_or_delete_another_account_that_sees_everyones_data(cl
     """Setting a colleague's or a recruiter's password would let a staff member act in their name."""
     colleague = UserFactory(roles=[role], is_staff=role == Role.PROGRAMME_STAFF)
     client.force_login(staff)
+    page = client.get(reverse("admin:partnerships_user_change", args=[colleague.pk]))
+    assert not page.context["has_change_permission"] and "/password/" not in page.content.decode()
     assert change_user(client, colleague, is_active=False).status_code == 403
     password = reverse("admin:auth_user_password_change", args=[colleague.pk])
     assert client.post(password, {"password1": "x-new-pass-1234", "password2": "x-new-pass-1234"}).status_code == 403
