@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from applications import notifications
 from applications.models import Event, Invitation
-from applications.permissions import check_addressed_to, check_may_invite, may_invite
+from applications.permissions import check_addressed_to, check_may_invite, check_may_send_invitation, may_invite
 from fachkraefte.records import record
 from partnerships import memberships
 from partnerships.models import MembershipRole
@@ -22,7 +22,7 @@ INVITEE_ROLE = MembershipRole.EDITOR
 
 
 def invite(eoi, municipality, email, name, language, *, by):
-    check_may_invite(by, eoi, municipality)
+    check_may_send_invitation(by, eoi, municipality)
     with transaction.atomic():
         invitation = Invitation.objects.create(
             eoi=eoi, municipality=municipality, email=email, name=name, language=language, invited_by=by
@@ -33,7 +33,7 @@ def invite(eoi, municipality, email, name, language, *, by):
 
 
 def resend_invitation(invitation, *, by):
-    check_may_invite(by, invitation.eoi, invitation.municipality)
+    check_may_send_invitation(by, invitation.eoi, invitation.municipality)
     with transaction.atomic():
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])

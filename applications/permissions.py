@@ -210,6 +210,14 @@ def may_invite(user, eoi, municipality):
     return municipalities_to_invite_for(user, eoi).filter(pk=municipality.pk).exists()
 
 
+def check_may_send_invitation(user, eoi, municipality):
+    """Raise the logged 403 unless `user` may send an invitation (first or again) for `municipality`: that is
+    may_invite while the EOI is edited. Revoking one, and accepting one, do not need the EOI edited."""
+    if not eoi.is_editable:
+        raise audit.refuse(eoi, "invitations are sent while the expression of interest is edited")
+    check_may_invite(user, eoi, municipality)
+
+
 def check_may_invite(user, eoi, municipality):
     """Raise the logged 403 unless `user` may invite (resend, revoke) for `municipality` in `eoi`."""
     if not may_invite(user, eoi, municipality):

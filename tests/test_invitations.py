@@ -332,3 +332,22 @@ def test_an_eoi_past_its_draft_shows_no_invitations_and_asks_nothing_about_them(
     assert 'id="invite-heading"' not in page
     assert "invitation_revoke" not in page and "/resend/" not in page  # the list of invitations is not drawn
     assert not [q["sql"] for q in queries if "applications_invitation" in q["sql"] or '"role" = ' in q["sql"]]
+
+
+def test_an_invitation_is_not_sent_again_once_the_eoi_is_submitted(
+    client, invitation, german_contact, partner_contact, django_capture_on_commit_callbacks
+):
+    """Invitations go out while the EOI is edited; the page hides the button, a forged POST is refused too."""
+    eoi = submitted(invitation.eoi, german_contact, partner_contact)
+    mail.outbox.clear()
+    client.force_login(partner_contact)
+    resend = reverse("applications:invitation_resend", args=[eoi.pk, invitation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(resend).status_code == 403
+    assert not mail.outbox and not eoi.events.filter(kind=Event.Kind.INVITATION_RESENT).exists()
+    with pytest.raises(PermissionDenied):
+        invitations.invite(eoi, invitation.municipality, "late@windhoek.example", "", "en", by=partner_contact)
+    revoke = reverse("applications:invitation_revoke", args=[eoi.pk, invitation.pk])
+    assert client.post(revoke).status_code == 302  # taking one back needs no editing
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
