@@ -108,8 +108,25 @@ def ready_to_submit(eoi):
     return not eoi.why_not_submittable()
 
 
+def has_open_candidate(eoi):
+    """A shortlisted candidate no participating municipality has declined: the municipalities have someone to choose.
+
+    The one rule for opening the candidate selection (the portal's button and the admin's step both run it).
+    """
+    return eoi.shortlist.not_declined().exists()
+
+
 def has_selected_candidate(eoi):
     return eoi.shortlist.filter(selected=True).exists()
+
+
+def has_placement(eoi):
+    """Its Placement is saved: placements.services.create_placement saves it, then places the EOI, in one transaction.
+
+    Without it a placed EOI could never be repaired: placed is final, and a placement is only added in contracting.
+    Asked of the database, not of the instance, whose reverse relation may be cached from before the save.
+    """
+    return ExpressionOfInterest.objects.filter(pk=eoi.pk, placement__isnull=False).exists()
 
 
 def has_agreed_terms(eoi):
@@ -295,7 +312,13 @@ class ExpressionOfInterest(ChoiceLabels, FSMModelMixin, models.Model):
     def reopen_needs_dialogue(self, by=None):
         """Recruitment failed for want of the right profile: back to the dialogue, not to the start."""
 
-    @transition(field=status, source=Status.RECRUITMENT, target=Status.CANDIDATE_SELECTION, permission=staff_only)
+    @transition(
+        field=status,
+        source=Status.RECRUITMENT,
+        target=Status.CANDIDATE_SELECTION,
+        permission=staff_only,
+        conditions=[has_open_candidate],
+    )
     def start_candidate_selection(self, by=None):
         pass
 
@@ -318,9 +341,15 @@ class ExpressionOfInterest(ChoiceLabels, FSMModelMixin, models.Model):
     def start_contracting(self, by=None):
         pass
 
-    @transition(field=status, source=Status.CONTRACTING, target=Status.PLACED, permission=staff_only)
+    @transition(
+        field=status,
+        source=Status.CONTRACTING,
+        target=Status.PLACED,
+        permission=staff_only,
+        conditions=[has_placement],
+    )
     def place(self, by=None):
-        pass
+        """Only with its placement: placements.services.create_placement is the one way here."""
 
     @transition(field=status, source=WITHDRAWABLE_STATES, target=Status.WITHDRAWN, permission=applicant_or_staff)
     def withdraw(self, by=None):

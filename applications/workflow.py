@@ -5,7 +5,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import notifications
-from applications.models import Event, ExpressionOfInterest, Status, model_still_open
+from applications.models import (
+    Event,
+    ExpressionOfInterest,
+    Status,
+    has_open_candidate,
+    has_placement,
+    has_selected_candidate,
+    model_still_open,
+)
 from fachkraefte.records import record
 from fachkraefte.workflow import Step, Workflow, register
 
@@ -18,8 +26,12 @@ class EoiWorkflow(Workflow):
                 reasons.append(_("The terms of reference are not yet agreed by every party."))
             if not model_still_open(eoi):
                 reasons.append(_("The specialist model is no longer open in the partner country."))
-        if step == "start_contracting" and not eoi.shortlist.filter(selected=True).exists():
+        if step == "start_candidate_selection" and not has_open_candidate(eoi):
+            reasons.append(_("No shortlisted candidate is still open: shortlist at least one first."))
+        if step == "start_contracting" and not has_selected_candidate(eoi):
             reasons.append(_("No candidate has been selected yet."))
+        if step == "place" and not has_placement(eoi):
+            reasons.append(_("An expression of interest is placed by adding its placement (Placements, Add)."))
         return " ".join(reasons) or super().unmet_conditions(eoi, step)
 
     def before_save(self, eoi, step):

@@ -180,18 +180,18 @@ def seed_placement(people):
     for contact in (people["karin"], people["nangula"]):  # every participating municipality accepts her
         selection.decide(entry, "accepted", "", by=contact)
     selection.select_candidate(entry, by=people["nangula"])
-    placement = Placement.objects.create(
-        eoi=eoi,
+    placement = Placement(
+        eoi=ExpressionOfInterest.objects.get(pk=eoi.pk),
         candidate=fatou,
         specialist=people["fatou"],
         specialist_model=eoi.specialist_model,
         employer="City of Windhoek",
         start=start,
         end=Placement.default_end(start),
-        created_by=staff,
     )
-    placement.places.set([eoi.participants.get(side="partner").municipality])
-    services.transition(ExpressionOfInterest.objects.get(pk=eoi.pk), "place", by=staff)
+    # The one way to `placed`: the placement saved, then the EOI's step, in one transaction.
+    partner = eoi.participants.get(side="partner").municipality
+    placement = placement_services.create_placement(placement, [partner], by=staff)
     placement = placement_services.transition(placement, "begin", by=staff)
     _log_activities(placement, people["fatou"], start)
     _publish(placement, people["karin"], people["nangula"])

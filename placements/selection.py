@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from applications.models import Event, ExpressionOfInterest, Status
+from applications.models import Event, ExpressionOfInterest, Status, has_open_candidate
 from fachkraefte.records import record
 from fachkraefte.workflow import StepRefused, run_step
 from partnerships.models import Side
@@ -191,7 +191,8 @@ def add_to_shortlist(eoi, candidate, *, by):
 
 
 def open_selection_allowed(eoi):
-    return eoi.shortlist.not_declined().exists()
+    """Whether staff may open the selection: the declared condition of `start_candidate_selection`, asked ahead."""
+    return has_open_candidate(eoi)
 
 
 def decide(entry, decision, reason, *, by, municipality=None):

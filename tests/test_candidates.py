@@ -27,7 +27,7 @@ from placements.candidates import (
 )
 from placements.models import Candidate, ShortlistDecision, ShortlistEntry, add_months
 from placements.tasks import anonymise_expired_candidates
-from tests.workflow import in_status, make_placement, pick_the_candidate
+from tests.workflow import in_status, make_placement, pick_the_candidate, shortlist_someone
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -82,6 +82,7 @@ def recruiting_eoi(eoi, people):
 def test_no_deadline_while_the_recruitment_runs(recruiting_eoi, cim_recruiter, staff):
     candidate = new_candidate(by=cim_recruiter, applied_for=recruiting_eoi)
     assert candidate.retention_until is None
+    shortlist_someone(recruiting_eoi, staff=staff)
     services.transition(recruiting_eoi, "start_candidate_selection", by=staff)
     candidate.refresh_from_db()
     assert retention_deadline(candidate) is None

@@ -22,6 +22,7 @@ from applications.recruitment import publish_vacancy
 from partnerships.models import Role, Side
 from tests.eoi_content import fill
 from tests.factories import UserFactory
+from tests.workflow import shortlist_someone
 
 pytestmark = pytest.mark.usefixtures("media", "models_open_in_namibia")
 
@@ -181,6 +182,7 @@ def test_eois_not_yet_in_recruitment_are_invisible(client, eoi, cim_recruiter, s
 
 
 def test_an_eoi_that_leaves_recruitment_disappears(client, cim_eoi, cim_recruiter, staff):
+    shortlist_someone(cim_eoi, staff=staff)
     services.transition(cim_eoi, "start_candidate_selection", by=staff)
     client.force_login(cim_recruiter)
     assert listed(client) == set()
@@ -319,6 +321,7 @@ def test_a_refused_edit_keeps_what_was_typed(client, cim_recruiter, cim_eoi):
 def test_the_service_refuses_an_eoi_that_left_recruitment(cim_eoi, cim_recruiter, staff):
     from django.core.exceptions import ValidationError
 
+    shortlist_someone(cim_eoi, staff=staff)
     services.transition(cim_eoi, "start_candidate_selection", by=staff)
     with pytest.raises(ValidationError):
         publish_vacancy(cim_eoi, "Late", by=cim_recruiter)

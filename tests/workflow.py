@@ -54,17 +54,24 @@ def in_status(eoi, status, *, staff, german_contact, partner_contact, candidate=
         if name == "start_recruitment":
             agree_terms(eoi, staff)
         if name == "start_candidate_selection":
-            candidate = candidate or Candidate.objects.create(
-                name="Kim Beispiel", email="kim@example.org", nationalities=["DE"], years_of_experience=5
-            )
-            ShortlistEntry.objects.create(eoi=eoi, candidate=candidate, added_by=staff)
+            shortlist_someone(eoi, staff=staff, candidate=candidate)
         if name == "start_contracting":
             eoi = pick_the_candidate(eoi, german_contact, partner_contact)
+        elif name == "place":  # only with its placement, the way staff add it
+            eoi = place(eoi, staff=staff).eoi
         else:
             eoi = services.transition(eoi, name, by=staff)
         assert eoi.status == target
     assert eoi.status == status
     return eoi
+
+
+def shortlist_someone(eoi, *, staff, candidate=None):
+    """`candidate` (or a new one) on the shortlist: opening the candidate selection needs an open candidate."""
+    candidate = candidate or Candidate.objects.create(
+        name="Kim Beispiel", email="kim@example.org", nationalities=["DE"], years_of_experience=5
+    )
+    return ShortlistEntry.objects.create(eoi=eoi, candidate=candidate, added_by=staff)
 
 
 def pick_the_candidate(eoi, german_contact, partner_contact):
@@ -89,10 +96,15 @@ def make_placement(eoi, *, staff, german_contact, partner_contact, specialist, s
         partner_contact=partner_contact,
         candidate=candidate,
     )
+    return place(eoi, staff=staff, specialist=specialist, start=start)
+
+
+def place(eoi, *, staff, specialist=None, start=None):
+    """Staff add the placement of an EOI in contracting for its selected candidate: the one way to `placed`."""
     start = start or datetime.date(2027, 1, 1)
     placement = Placement(
         eoi=eoi,
-        candidate=candidate,
+        candidate=eoi.shortlist.get(selected=True).candidate,
         specialist=specialist,
         specialist_model=eoi.specialist_model,
         employer="Windhoek City Council",

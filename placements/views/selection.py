@@ -152,6 +152,7 @@ def shortlist_add(request, eoi_pk):
 def start_selection(request, eoi_pk):
     """Staff only: the transition is declared staff-only, and recruiters hand the shortlist over."""
     eoi = get_recruitable_eoi(request.user, eoi_pk, step="start_candidate_selection")
+    # The step's declared condition, asked ahead for a sentence that says what to do; the runner checks it again.
     if not selection.open_selection_allowed(eoi):
         messages.error(request, _("Shortlist at least one candidate first."))
         return redirect("placements:matches", eoi.pk)
