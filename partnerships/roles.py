@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group, Permission
 from fachkraefte import staff
 from partnerships.models import Role
 
+BEAT_MODELS = ["periodictask", "clockedschedule", "crontabschedule", "solarschedule", "intervalschedule"]
+
 # app label -> every permission of that app; "app.codename" -> one permission.
 ROLE_PERMISSIONS = {
     Role.PROGRAMME_STAFF: [
@@ -12,7 +14,9 @@ ROLE_PERMISSIONS = {
         "applications",
         "placements",
         "auth.view_group",
-        "django_celery_beat",
+        # The schedules, read only: a periodic task names any task and its arguments (a dossier export in
+        # someone else's name, an e-mail to anyone); superusers keep them.
+        *(f"django_celery_beat.view_{model}" for model in BEAT_MODELS),
         "fachkraefte.view_auditentry",
         "fachkraefte.view_outboundemail",
         "fachkraefte.view_accessibilityfeedback",

@@ -364,11 +364,11 @@ RULES = {
 # Every ModelAdmin: what programme staff may do there (view, add, change, delete); nobody else may do anything.
 ADMIN_MODELS = {
     "auth.group": {"view"},
-    "django_celery_beat.periodictask": {"view", "add", "change", "delete"},
-    "django_celery_beat.clockedschedule": {"view", "add", "change", "delete"},
-    "django_celery_beat.crontabschedule": {"view", "add", "change", "delete"},
-    "django_celery_beat.solarschedule": {"view", "add", "change", "delete"},
-    "django_celery_beat.intervalschedule": {"view", "add", "change", "delete"},
+    "django_celery_beat.periodictask": {"view"},
+    "django_celery_beat.clockedschedule": {"view"},
+    "django_celery_beat.crontabschedule": {"view"},
+    "django_celery_beat.solarschedule": {"view"},
+    "django_celery_beat.intervalschedule": {"view"},
     "otp_totp.totpdevice": set(),
     "otp_static.staticdevice": set(),
     "axes.accessattempt": set(),
