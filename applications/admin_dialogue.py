@@ -75,6 +75,14 @@ class MeetingInline(admin.StackedInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by")
 
+    # A recorded meeting is part of the EOI's record, which the applicants read: it is neither changed nor
+    # deleted here (a correction is a new meeting); new ones are added, through dialogue.record_meeting.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @admin.display(description=_("Recorded"))
     def recorded(self, meeting):
         return made_by(meeting.created_by, meeting.created_at) if meeting.pk else "–"

@@ -351,6 +351,23 @@ def test_staff_record_a_meeting_that_the_applicants_see(client, in_dialogue, sta
     assert "Nangula Shikongo" in html and 'class="mb-2 meeting"' in html
 
 
+def test_a_recorded_meeting_is_neither_changed_nor_deleted_in_the_admin(client, in_dialogue, staff):
+    """The applicants read it in the EOI's record: a correction is a new meeting."""
+    client.force_login(staff)
+    add_meeting(client, in_dialogue, date="2026-05-04", format="online", participants="Karin Kontakt")
+    meeting = in_dialogue.meetings.get()
+    change_url = reverse("admin:applications_expressionofinterest_change", args=[in_dialogue.pk])
+    page = client.get(change_url)
+    inline = next(i for i in page.context["inline_admin_formsets"] if i.formset.model.__name__ == "Meeting")
+    assert not inline.has_change_permission and not inline.has_delete_permission and inline.has_add_permission
+    data = admin_post_data(page)
+    prefix = inline.formset.prefix
+    data |= {f"{prefix}-0-id": meeting.pk, f"{prefix}-0-participants": "Somebody else", f"{prefix}-0-DELETE": "on"}
+    client.post(change_url, data)
+    meeting.refresh_from_db()
+    assert meeting.participants == "Karin Kontakt"
+
+
 def test_a_meeting_outside_the_needs_dialogue_is_refused(client, eoi, staff, german_contact, partner_contact, media):
     eoi = services.transition(submitted(eoi, german_contact, partner_contact), "start_review", by=staff)
     client.force_login(staff)
