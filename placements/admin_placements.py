@@ -83,6 +83,12 @@ class PlacementForm(forms.ModelForm):
         help_text=_("Required with a top-up."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "places" in self.fields:  # the add form offers the chosen EOI's partners itself
+            partners = [m.pk for m in partner_municipalities(self.instance.eoi)]
+            self.fields["places"].queryset = Municipality.objects.filter(pk__in=partners)
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("monthly_top_up") is not None and not cleaned.get("top_up_currency"):

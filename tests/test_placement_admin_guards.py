@@ -18,7 +18,7 @@ from fachkraefte.models import OutboundEmail
 from partnerships.models import Role
 from placements import services
 from placements.models import Candidate, Placement, PlacementEvent
-from tests.factories import UserFactory
+from tests.factories import PartnerMunicipalityFactory, UserFactory
 from tests.workflow import in_status, make_placement
 
 pytestmark = pytest.mark.usefixtures("media")
@@ -180,3 +180,15 @@ def test_the_specialist_account_is_read_only_on_change(client, eoi, staff, speci
     assert placement.employer == "Windhoek Water"  # the post was saved, all but the account
     assert placement.specialist == (specialist if tied else None)
     assert not bystander.groups.filter(name=Role.SPECIALIST).exists()
+
+
+def test_the_places_of_assignment_stay_among_the_eois_partners_on_change(client, eoi, staff, specialist, people):
+    placement = make_placement(eoi, **people, specialist=specialist)
+    elsewhere = PartnerMunicipalityFactory(name="Lusaka", country="NA")
+    change = reverse("admin:placements_placement_change", args=[placement.pk])
+    client.force_login(staff)
+    page = client.get(change)
+    assert elsewhere not in page.context["adminform"].form.fields["places"].queryset
+    response = client.post(change, {**change_data(page), "places": [elsewhere.pk]})
+    assert response.status_code == 200 and "places" in response.context["adminform"].form.errors
+    assert list(placement.places.all()) == [eoi.participants.get(side="partner").municipality]
