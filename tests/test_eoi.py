@@ -416,3 +416,12 @@ def test_unconfirmed_partnership_cannot_start_an_eoi(client, partnership, german
     client.force_login(german_contact)
     assert client.get(reverse("applications:start", args=[partnership.pk])).status_code == 404
     assert partnership not in client.get(reverse("applications:dashboard")).context["partnerships"]
+
+
+@pytest.mark.parametrize("persona", ["german_contact", "partner_contact", "viewer", "staff"])
+def test_the_withdraw_link_shows_to_exactly_whom_the_withdraw_page_lets_in(client, request, eoi, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    page = client.get(reverse("applications:detail", args=[eoi.pk])).content.decode()
+    withdraw = reverse("applications:withdraw", args=[eoi.pk])
+    assert (withdraw in page) == (client.get(withdraw).status_code == 200)

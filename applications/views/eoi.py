@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from applications import permissions, progress, services
 from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
-from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Part, Status, TermsAgreement
+from applications.models import PART_FIELDS, Confirmation, Part, Status, TermsAgreement
 from applications.permissions import get_eoi_for_user
 from applications.uploads import AttachmentForm
 from fachkraefte.records import history_page, newest_records
@@ -80,7 +80,6 @@ def render_detail(request, eoi, access):
         "eoi": eoi,
         "access": access,
         "editable_parts": [part.value for part in Part if access.can_edit_part(part)],
-        "can_withdraw": eoi.status in WITHDRAWABLE_STATES,
         "whose_turn": progress.whose_turn(eoi),
         "parts": [(part, [(eoi._meta.get_field(f), f) for f in PART_FIELDS[part]]) for part in Part],
         "events": events,
@@ -88,7 +87,7 @@ def render_detail(request, eoi, access):
         **confirming,
         **invitation_context(request, eoi, access),
         "attachments": eoi.attachments.all(),
-        "attachment_form": AttachmentForm() if access.can_write and eoi.is_editable else None,
+        "attachment_form": AttachmentForm() if access.can_attach else None,
         "documents": eoi.documents.order_by("-requested_at"),
         "version_count": eoi.versions.count(),  # their content (the whole EOI each) is read on the versions page
         "why_not": eoi.why_not_submittable() if eoi.is_editable else [],
