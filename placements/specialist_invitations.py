@@ -12,13 +12,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from applications.permissions import channel_for
 from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
 from fachkraefte.records import record
 from partnerships import grants
 from partnerships.models import Role, User
-from partnerships.roles import is_programme_staff
+from partnerships.two_factor import requires_two_factor
 from placements.models import Placement, PlacementEvent
 
 SALT = "placements.specialist-invitation"
@@ -89,7 +88,7 @@ def join(placement, *, name, preferred_language, password):
 def check_may_join(user):
     """InvitationUnusable for an account that oversees placements (programme staff, the admin's users,
     recruiters): nobody is the specialist of a placement they decide on or recruit for."""
-    if user.is_staff or user.is_superuser or is_programme_staff(user) or channel_for(user):
+    if requires_two_factor(user):  # the accounts that see everyone's data
         raise InvitationUnusable(
             _(
                 "An account of programme staff or of a recruiting organisation cannot become a specialist's "
