@@ -499,6 +499,11 @@ def _language_name(code):
     return str(dict(settings.LANGUAGES).get(code, code))
 
 
+def anonymised_candidate_label(number):
+    """How the portal names an anonymised candidate, in the current language: their profile and the record say it."""
+    return str(_("anonymised candidate %(number)s") % {"number": number})
+
+
 class EventQuerySet(models.QuerySet):
     def readable_by_applicants(self):
         """The record as the EOI's pages show it (to everybody who sees them): without the staff's own entries."""
@@ -577,9 +582,19 @@ class Event(Record):
         ]
 
     @staticmethod
+    def candidate_name(params):
+        """The candidate a record names: the name recorded, or an anonymised candidate's label in the reader's language.
+
+        Records written before the `candidate_anonymised` marker keep the label as it was stored.
+        """
+        if params.get("candidate_anonymised"):
+            return anonymised_candidate_label(params["candidate_id"])
+        return params["candidate"]
+
+    @staticmethod
     def status_detail(params):
         if "candidate" in params:
-            return str(_("Selected: %(candidate)s") % params)
+            return str(_("Selected: %(candidate)s") % {"candidate": Event.candidate_name(params)})
         if params.get("all_declined"):
             return str(_("Every shortlisted candidate was declined; recruitment goes on."))
         return ""
@@ -590,7 +605,7 @@ class Event(Record):
             "accepted": _("%(municipality)s accepted %(candidate)s"),
             "declined": _("%(municipality)s declined %(candidate)s"),
         }
-        return str(sentences[params["decision"]] % params)
+        return str(sentences[params["decision"]] % {**params, "candidate": Event.candidate_name(params)})
 
     @staticmethod
     def agreement_detail(params):

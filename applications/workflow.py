@@ -1,6 +1,7 @@
 """What the EOI's declared steps need beyond their @transition: labels, reasons, the record, who is told."""
 
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,7 +52,8 @@ class EoiWorkflow(Workflow):
         else:
             notifications.status_changed(entry.pk)
         if step == "start_contracting":
-            notifications.staff_selection_made(eoi, (entry.params or {}).get("candidate", ""))
+            # Lazy: each member of staff reads an anonymised candidate's label in their own language.
+            notifications.staff_selection_made(eoi, lazy(Event.candidate_name, str)(entry.params))
 
 
 RECORD_KIND = {"submit": Event.Kind.SUBMITTED, "withdraw": Event.Kind.WITHDRAWN}

@@ -192,7 +192,7 @@ def anonymise_all(candidates, *, by):
 
 def _anonymise_locked(candidate, *, by):
     """Clear one candidate whose row the caller holds locked, inside the caller's transaction."""
-    cv_name, name = candidate.cv.name, candidate.name
+    cv_name = candidate.cv.name
     for field, value in CLEARED_FIELDS.items():
         setattr(candidate, field, value)
     candidate.cv = ""
@@ -205,17 +205,16 @@ def _anonymise_locked(candidate, *, by):
     ShortlistDecision.objects.filter(entry__candidate=candidate).exclude(reason="").update(
         reason="", reason_erased_at=candidate.anonymised_at
     )
-    _rename_in_eoi_timelines(candidate, name)
+    _rename_in_eoi_timelines(candidate)
     if cv_name:
         candidate.cv.storage.delete(cv_name)
 
 
-def _rename_in_eoi_timelines(candidate, name):
-    """The record of an EOI names the candidate the municipalities selected: it now names the anonymous label."""
-    if not name:
-        return
+def _rename_in_eoi_timelines(candidate):
+    """The record of an EOI names the candidates the municipalities decided on and selected: the name goes,
+    the number and the marker stay, and the record words the label in its reader's language (never stored)."""
     for event in Event.objects.filter(params__candidate_id=candidate.pk):
-        event.params = {**event.params, "candidate": str(candidate)}
+        event.params = {**event.params, **candidate.as_recorded()}
         event.save(update_fields=["params"])
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from applications.models import ExpressionOfInterest, Participant
+from applications.models import ExpressionOfInterest, Participant, anonymised_candidate_label
 from fachkraefte.choices import ChoiceLabels
 from fachkraefte.records import Record, label_of
 from fachkraefte.staff import staff_only
@@ -87,7 +87,14 @@ class Candidate(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name if not self.anonymised_at else str(_("anonymised candidate %(number)s") % {"number": self.pk})
+        return self.name if not self.anonymised_at else anonymised_candidate_label(self.pk)
+
+    def as_recorded(self):
+        """The candidate in a record's parameters: the name, or for an anonymised candidate the number and a
+        marker; the record words the label in its reader's language when read (Event.candidate_name)."""
+        if self.anonymised_at:
+            return {"candidate": "", "candidate_id": self.pk, "candidate_anonymised": True}
+        return {"candidate": self.name, "candidate_id": self.pk}
 
     def age_on(self, day):
         if not self.date_of_birth:

@@ -223,8 +223,7 @@ def decide(entry, decision, reason, *, by, municipality=None):
             eoi,
             Event.Kind.SHORTLIST_DECIDED,
             by=by,
-            candidate_id=entry.candidate_id,
-            candidate=str(entry.candidate),
+            **entry.candidate.as_recorded(),
             municipality=municipality.name,
             decision=decision.value,
         )
@@ -251,6 +250,5 @@ def select_candidate(entry, *, by):
             raise StepRefused(_("Only a candidate every participating municipality has accepted can be selected."))
         entry.selected = True
         entry.save(update_fields=["selected"])
-        candidate = {"candidate": str(entry.candidate), "candidate_id": entry.candidate_id}
-        run_step(eoi, "start_contracting", by=by, params=candidate)
+        run_step(eoi, "start_contracting", by=by, params=entry.candidate.as_recorded())
     return entry
