@@ -97,7 +97,7 @@ def staff_or_contact_when_all_declined(eoi, user):
     """
     if is_programme_staff(user):
         return True
-    all_declined = eoi.shortlist.exists() and not eoi.shortlist.not_declined().exists()
+    all_declined = eoi.shortlist.exists() and not has_open_candidate(eoi)
     return all_declined and applicant_contact(eoi, user)
 
 

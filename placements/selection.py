@@ -227,7 +227,7 @@ def decide(entry, decision, reason, *, by, municipality=None):
             municipality=municipality.name,
             decision=decision.value,
         )
-        if not eoi.shortlist.not_declined().exists():
+        if not has_open_candidate(eoi):
             run_step(eoi, "reopen_recruitment", by=by, params={"all_declined": True})
     return entry
 
