@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from applications import permissions, progress, services
 from applications.forms import PART_FORMS, InvitationForm, StartForm, WithdrawForm
-from applications.models import PART_FIELDS, Confirmation, Part, Status, TermsAgreement
+from applications.models import PART_FIELDS, WITHDRAWABLE_STATES, Confirmation, Part, Status, TermsAgreement
 from applications.permissions import get_eoi_for_user
 from applications.uploads import AttachmentForm
 from fachkraefte.records import history_page, newest_records
@@ -80,6 +80,8 @@ def render_detail(request, eoi, access):
         "eoi": eoi,
         "access": access,
         "editable_parts": [part.value for part in Part if access.can_edit_part(part)],
+        # As access.can_withdraw decides for a contact, without asking the step's permission (a query) again.
+        "can_withdraw": eoi.status in WITHDRAWABLE_STATES,
         "whose_turn": progress.whose_turn(eoi),
         "parts": [(part, [(eoi._meta.get_field(f), f) for f in PART_FIELDS[part]]) for part in Part],
         "events": events,
