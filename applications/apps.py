@@ -8,7 +8,6 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
     periodic_tasks = {
-        "news-digests": {"task": "applications.digests.send_news_digests", "schedule": crontab(hour=7, minute=0)},
         "overdue-digest": {
             "task": "applications.digests.send_overdue_digest",
             "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
@@ -25,7 +24,7 @@ class ApplicationsConfig(AppConfig):
     }
 
     def ready(self):
-        from applications import (  # noqa: F401 - registers the models' workflow and the digest tasks
+        from applications import (  # noqa: F401 - registers the models' workflow and the overdue digest's task
             digests,
             workflow,
         )

@@ -834,19 +834,3 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.created_at:%Y-%m-%d %H:%M})"
-
-
-class QueuedNotification(models.Model):
-    """A non-essential e-mail kept for a user's daily digest."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self):
-        return f"{self.user_id}: {self.text[:40]}"

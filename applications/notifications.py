@@ -3,15 +3,11 @@
 Call them inside the transaction of the change: the e-mails commit, or roll back, with it.
 """
 
-import html
-
 from django.conf import settings
 from django.core import signing
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
-from applications.models import Event, ExpressionOfInterest, Invitation, Message, QueuedNotification
+from applications.models import Event, ExpressionOfInterest, Invitation, Message
 from fachkraefte import news
 from fachkraefte.links import absolute
 from fachkraefte.outbox import queue_mail
@@ -36,14 +32,20 @@ def contacts(eoi):
     )
 
 
-def tell_contacts(eoi, template, *, except_user_id=None, **extra):
-    link = absolute(reverse("applications:detail", args=[eoi.pk]))
+def contact_users(eoi, *, except_user_id=None):
+    """Each active contact person of the participating municipalities, once."""
     seen = set()
     for membership in contacts(eoi):
         user = membership.user
         if user.pk == except_user_id or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
+        yield user
+
+
+def tell_contacts(eoi, template, *, except_user_id=None, **extra):
+    link = absolute(reverse("applications:detail", args=[eoi.pk]))
+    for user in contact_users(eoi, except_user_id=except_user_id):
         context = {"name": user.name, "partnership": str(eoi.partnership), "number": eoi.pk, "link": link, **extra}
         queue_mail(template, [user.email], context, user.preferred_language)
 
@@ -70,7 +72,7 @@ def confirmations_voided(eoi_id, by_id):
     link = absolute(reverse("applications:detail", args=[eoi.pk]))
     for user in contact_users(eoi, except_user_id=by_id):
         context = {"name": user.name, "partnership": str(eoi.partnership), "number": eoi.pk, "link": link}
-        tell_about_news(eoi, user, "eoi-confirmations-voided", context)
+        news.tell(user, "eoi-confirmations-voided", context)
 
 
 def submitted(eoi_id):
@@ -90,39 +92,7 @@ def status_changed(event_id):
     tell_contacts(event.eoi, "eoi-status-changed", event=event, status=event.to_status, previous=event.from_status)
 
 
-# --- news: e-mail that carries no decision, sent as each user chose ---------------------------
-
-
-def contact_users(eoi, *, except_user_id=None):
-    """Each active contact person of the participating municipalities, once."""
-    seen = set()
-    for membership in contacts(eoi):
-        user = membership.user
-        if user.pk == except_user_id or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        yield user
-
-
-def digest_line(template, context, language):
-    """What the daily digest says about one piece of news: the e-mail's subject, and its excerpt if any."""
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"emails/{template}.subject", context).split())
-    subject = html.unescape(subject)  # kept as plain text: the digest's templates escape it once
-    excerpt = context.get("excerpt", "")
-    return f"{subject}\n{excerpt}" if excerpt else subject
-
-
-def tell_about_news(eoi, user, template, context):
-    """News obeys the user's `email_updates`: now (sent after commit), kept for the daily digest, or nothing."""
-    preference = user.email_updates
-    if preference == "none":
-        return
-    if preference == "daily":
-        text = digest_line(template, context, user.preferred_language)
-        QueuedNotification.objects.create(user=user, eoi=eoi, text=text)
-        return
-    queue_mail(template, [user.email], context, user.preferred_language)
+# --- news: e-mail that carries no decision, told as each user chose (fachkraefte.news) ---------------
 
 
 def message_posted(message_id):
@@ -148,7 +118,7 @@ def message_posted(message_id):
             "excerpt": message.body[:300],
             "attachment_name": message.attachment_name,
         }
-        tell_about_news(eoi, user, "eoi-message", context)
+        news.tell(user, "eoi-message", context)
 
 
 # --- new work for programme staff: told as each chose (fachkraefte.news), listed in their work queue ---------

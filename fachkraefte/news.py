@@ -79,7 +79,12 @@ def send_digest(user_id):
 
 
 def digest_line(item, language):
-    """One piece of news as the digest lists it: the subject its e-mail would have had, and its link."""
+    """One piece of news as the digest lists it: the subject its e-mail would have had, its excerpt (a message's
+    first lines) and its link."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{item.template}.subject", item.context).split())
-    return {"text": html.unescape(subject), "link": item.context.get("link", "")}
+    return {
+        "text": html.unescape(subject),
+        "excerpt": item.context.get("excerpt", ""),
+        "link": item.context.get("link", ""),
+    }

@@ -6,10 +6,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import messaging, services
-from applications.digests import send_news_digests, send_overdue_digest
-from applications.models import ExpressionOfInterest, QueuedNotification, Status
+from applications import messaging, notifications, services
+from applications.digests import send_overdue_digest
+from applications.models import ExpressionOfInterest, Status
 from fachkraefte.celery import app as celery_app
+from fachkraefte.models import QueuedNews
+from fachkraefte.news import send_digests
 from partnerships.models import Role
 from tests.factories import UserFactory
 
@@ -36,10 +38,10 @@ def test_daily_news_arrive_in_one_email_per_user_by_name_in_their_language(
     prefer(german_contact, "daily", "en")
     prefer(partner_contact, "daily")  # French
     queue_two_messages(django_capture_on_commit_callbacks, eoi, staff)
-    assert mail.outbox == [] and QueuedNotification.objects.count() == 4
+    assert mail.outbox == [] and QueuedNews.objects.count() == 4
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_news_digests() == 2
+        assert send_digests() == 2
     by_address = {m.to[0]: m for m in mail.outbox}
     assert sorted(by_address) == sorted([german_contact.email, partner_contact.email])
     english = by_address[german_contact.email]
@@ -50,7 +52,7 @@ def test_daily_news_arrive_in_one_email_per_user_by_name_in_their_language(
     html = english.alternatives[0][0]
     assert german_contact.name in html and "Second question: the languages." in html
     assert by_address[partner_contact.email].body.startswith(f"Bonjour {partner_contact.name}")
-    assert not QueuedNotification.objects.filter(sent_at__isnull=True).exists()
+    assert not QueuedNews.objects.exists()
 
 
 def test_news_digest_runs_twice_but_sends_once(django_capture_on_commit_callbacks, eoi, partner_contact, staff):
@@ -58,8 +60,8 @@ def test_news_digest_runs_twice_but_sends_once(django_capture_on_commit_callback
     queue_two_messages(django_capture_on_commit_callbacks, eoi, staff)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        send_news_digests()
-        send_news_digests()
+        send_digests()
+        send_digests()
     assert [m.to for m in mail.outbox] == [[partner_contact.email]]
 
 
@@ -67,11 +69,11 @@ def test_news_queued_after_a_digest_go_in_the_next_one(django_capture_on_commit_
     prefer(partner_contact, "daily")
     queue_two_messages(django_capture_on_commit_callbacks, eoi, staff)
     with django_capture_on_commit_callbacks(execute=True):
-        send_news_digests()
+        send_digests()
         messaging.post_message(eoi, "A third, later question.", by=staff)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        send_news_digests()
+        send_digests()
     partner_mails = [m for m in mail.outbox if m.to == [partner_contact.email]]
     assert len(partner_mails) == 1
     assert "A third, later question." in partner_mails[0].body
@@ -80,7 +82,7 @@ def test_news_queued_after_a_digest_go_in_the_next_one(django_capture_on_commit_
 
 def test_nothing_queued_sends_nothing(django_capture_on_commit_callbacks, db):
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_news_digests() == 0
+        assert send_digests() == 0
     assert mail.outbox == []
 
 
@@ -92,9 +94,73 @@ def test_queued_news_are_dropped_when_the_user_turns_news_off(
     prefer(partner_contact, "none")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        send_news_digests()
+        send_digests()
     assert mail.outbox == []
-    assert not QueuedNotification.objects.filter(sent_at__isnull=True).exists()
+    assert not QueuedNews.objects.exists()
+
+
+def test_staff_on_daily_get_messages_and_new_work_in_one_digest(
+    django_capture_on_commit_callbacks, eoi, german_contact, staff
+):
+    prefer(staff, "daily", "en")
+    with django_capture_on_commit_callbacks(execute=True):
+        messaging.post_message(eoi, "Can we start in March?\nThe council meets in February.", by=german_contact)
+        notifications.staff_submitted(eoi.pk, resubmitted=False)
+    assert [m for m in mail.outbox if m.to == [staff.email]] == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 1
+    (digest,) = [m for m in mail.outbox if m.to == [staff.email]]
+    assert digest.subject == "Your daily digest: 2 pieces of news"
+    assert f"New message from {german_contact.name}" in digest.body
+    assert "Can we start in March?" in digest.body  # the message's excerpt, not only its subject
+    assert f"New submission: expression of interest {eoi.pk} of {eoi.partnership}" in digest.body
+    html = digest.alternatives[0][0]
+    assert "Can we start in March?<br>The council meets in February." in html
+
+
+# --- news kept before the digests were one (applications migration 0014) ---------------------
+
+BEFORE_ONE_DIGEST = [
+    ("applications", "0013_terms_agreed_covering_index"),
+    ("fachkraefte", "0003_accessibility_feedback"),
+]
+ONE_DIGEST = [("applications", "0014_digests_are_one")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_news_kept_for_the_old_digest_move_to_the_one_digest_as_worded(
+    django_capture_on_commit_callbacks, eoi, partner_contact, settings
+):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    prefer(partner_contact, "daily")
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_ONE_DIGEST)
+    kept = executor.loader.project_state(BEFORE_ONE_DIGEST).apps.get_model("applications", "QueuedNotification")
+    kept.objects.create(
+        user_id=partner_contact.pk, eoi_id=eoi.pk, text="Nouveau message de Anna\nOn commence en mars ?"
+    )
+    kept.objects.create(user_id=partner_contact.pk, eoi_id=eoi.pk, text="Déjà envoyé", sent_at=timezone.now())
+    crontab = CrontabSchedule.objects.create(hour="7", minute="0")
+    PeriodicTask.objects.create(name="news-digests", task="applications.digests.send_news_digests", crontab=crontab)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(ONE_DIGEST)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert not PeriodicTask.objects.filter(name="news-digests").exists()
+    (moved,) = QueuedNews.objects.all()
+    assert moved.user_id == partner_contact.pk and moved.template == "worded-news"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 1
+    (digest,) = mail.outbox
+    assert "- Nouveau message de Anna\n  On commence en mars ?" in digest.body
+    assert settings.PORTAL_URL.rstrip("/") + reverse("applications:detail", args=[eoi.pk]) in digest.body
+    assert "Déjà envoyé" not in digest.body
 
 
 # --- the overdue digest ----------------------------------------------------------------------
@@ -163,7 +229,7 @@ def test_beat_schedule_names_registered_tasks_and_reaches_the_database_scheduler
 
     app.loader.import_default_modules()
     names = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
-    assert {"applications.digests.send_news_digests", "applications.digests.send_overdue_digest"} <= names
+    assert {"fachkraefte.tasks.send_news_digests", "applications.digests.send_overdue_digest"} <= names
     assert names <= set(app.tasks)
     # The scheduler closes "old" connections, which inside a test's transaction is the test's own.
     monkeypatch.setattr("django_celery_beat.schedulers.close_old_connections", lambda: None)

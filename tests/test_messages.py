@@ -7,10 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from applications import messaging, notifications, services
+from applications import messaging, services
 from applications.admin_messages import NewMessageInline
 from applications.documents import render_document
-from applications.models import Event, Message, QueuedNotification
+from applications.models import Event, Message
+from fachkraefte import news
+from fachkraefte.models import QueuedNews
 from partnerships.models import Role
 from tests.eoi_content import fill
 from tests.factories import UserFactory
@@ -166,12 +168,10 @@ def test_internal_note_never_reaches_an_applicant_by_page_mail_record_pdf_or_ver
         messaging.post_message(submitted, "Welcome, we have your expression of interest.", by=staff)
         messaging.post_message(submitted, "Thank you!", by=german_contact)
         services.transition(submitted, "start_review", by=staff)
-    from applications.digests import send_news_digests
-
-    send_news_digests()
+    news.send_digests()
     assert len(mail.outbox) >= 4  # the message to the German contact, to staff, the decision, the digest
     assert all(secret not in text for text in mail_texts())
-    assert not QueuedNotification.objects.filter(text__contains=secret).exists()
+    assert not QueuedNews.objects.filter(context__icontains=secret).exists()
 
     assert not Event.objects.filter(note__contains=secret).exists()
     assert Event.objects.filter(eoi=submitted, kind=Event.Kind.MESSAGE).count() == 2
@@ -330,10 +330,11 @@ def test_message_obeys_the_recipients_email_updates(
         messaging.post_message(eoi, "A question about the start date.", by=staff)
     assert (partner_contact.email in [m.to[0] for m in mail.outbox]) is mailed
     assert german_contact.email in [m.to[0] for m in mail.outbox]  # immediately, the default
-    rows = QueuedNotification.objects.filter(user=partner_contact, eoi=eoi)
+    rows = QueuedNews.objects.filter(user=partner_contact, template="eoi-message")
     assert rows.exists() is queued
     if queued:
-        assert "A question about the start date." in rows.get().text and staff.name in rows.get().text
+        assert rows.get().context["excerpt"] == "A question about the start date."
+        assert rows.get().context["author"] == staff.name
 
 
 @pytest.mark.parametrize(
@@ -360,7 +361,7 @@ def test_voided_confirmations_obey_email_updates(
     with django_capture_on_commit_callbacks(execute=True):
         services.save_part(eoi, Part.GERMAN, values, version=eoi.german_version, by=german_contact)
     assert ([m.to for m in mail.outbox] == [[partner_contact.email]]) is mailed
-    assert QueuedNotification.objects.filter(user=partner_contact, eoi=eoi).exists() is queued
+    assert QueuedNews.objects.filter(user=partner_contact, template="eoi-confirmations-voided").exists() is queued
 
 
 def test_decisions_are_sent_whatever_the_preference(
@@ -372,7 +373,7 @@ def test_decisions_are_sent_whatever_the_preference(
     with django_capture_on_commit_callbacks(execute=True):
         services.transition(submitted, "start_review", by=staff)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([german_contact.email, partner_contact.email])
-    assert not QueuedNotification.objects.exists()
+    assert not QueuedNews.objects.exists()
 
 
 def test_a_message_is_not_sent_to_its_author(django_capture_on_commit_callbacks, eoi, staff):
@@ -391,12 +392,6 @@ def test_inactive_contacts_are_not_told(
     with django_capture_on_commit_callbacks(execute=True):
         messaging.post_message(eoi, "Anyone there?", by=staff)
     assert [m.to[0] for m in mail.outbox] == [german_contact.email]
-
-
-def test_news_helper_is_the_one_gate(eoi, german_contact):
-    prefer(german_contact, "none")
-    notifications.tell_about_news(eoi, german_contact, "eoi-confirmations-voided", {"name": "x", "partnership": "p"})
-    assert mail.outbox == [] and not QueuedNotification.objects.exists()
 
 
 # --- the profile -----------------------------------------------------------------------------

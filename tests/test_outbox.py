@@ -128,7 +128,7 @@ def test_the_periodic_runs_are_in_the_beat_schedule():
         "fachkraefte.tasks.send_pending_mail",
         "applications.tasks.render_missing_eoi_pdfs",
         "placements.tasks.render_missing_report_pdfs",
-        "applications.digests.send_news_digests",
+        "fachkraefte.tasks.send_news_digests",
         "placements.tasks.remind_reports",
     } <= tasks
     assert all(name in celery_app.tasks for name in tasks)  # each scheduled task is registered
