@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -243,9 +244,23 @@ class PartnershipAdmin(CheckedPrefillMixin, admin.ModelAdmin):
         ("participants__municipality__country", admin.AllValuesFieldListFilter),
     ]
     search_fields = ["name", "participants__municipality__name", "participants__municipality__ags"]
-    readonly_fields = ["registered_by"]
     inlines = [ParticipantInline]
     actions = ["confirm_selected"]
+
+    # A partnership staff add here is confirmed by adding it; one registered in the portal is confirmed by the
+    # action (services.confirm_partnerships), which records who and when, never by ticking a box.
+    ORIGIN = ["registered_by", "registered_at", "confirmed", "confirmed_by", "confirmed_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.ORIGIN if obj is not None else []
+
+    def get_exclude(self, request, obj=None):
+        return self.ORIGIN if obj is None else None
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.confirmed, obj.confirmed_by, obj.confirmed_at = True, request.user, timezone.now()
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_municipalities()

@@ -273,6 +273,17 @@ class Partnership(models.Model):
         verbose_name=_("registered by"),
     )
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    # Set by partnerships.services.confirm_partnerships, the one way a registered partnership is confirmed (its
+    # members may then start EOIs with it); the admin shows them, and `confirmed`, read-only.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -280,6 +291,12 @@ class Partnership(models.Model):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed=True) | Q(confirmed_at__isnull=True, confirmed_by__isnull=True),
+                name="partnership_confirmation_only_when_confirmed",
+            )
+        ]
 
     def __str__(self):
         return self.name or str(_("Partnership no. %(number)s") % {"number": self.pk})

@@ -245,12 +245,14 @@ def tell_staff_of_registration(partnership, german_municipality, partner, *, by)
 
 
 def confirm_partnerships(partnerships, *, by):
-    """Programme staff confirm partnerships registered in the portal; returns how many changed."""
+    """Programme staff confirm partnerships registered in the portal, each with who and when; returns how many
+    changed. The one way a partnership becomes confirmed: from then on its members may start EOIs with it."""
     with transaction.atomic():
         waiting = list(
             Partnership.objects.select_for_update().filter(pk__in=[p.pk for p in partnerships]).filter(confirmed=False)
         )
+        now = timezone.now()
         for partnership in waiting:
-            partnership.confirmed = True
-            partnership.save(update_fields=["confirmed"])
+            partnership.confirmed, partnership.confirmed_by, partnership.confirmed_at = True, by, now
+            partnership.save(update_fields=["confirmed", "confirmed_by", "confirmed_at"])
     return len(waiting)

@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships import services
 from partnerships.models import (
@@ -18,7 +19,13 @@ from partnerships.models import (
     PartnershipParticipant,
     Side,
 )
-from tests.factories import MembershipFactory, PartnerMunicipalityFactory, PartnershipFactory, UserFactory
+from tests.factories import (
+    GermanMunicipalityFactory,
+    MembershipFactory,
+    PartnerMunicipalityFactory,
+    PartnershipFactory,
+    UserFactory,
+)
 
 URL = "partnerships:register_partnership"
 
@@ -168,7 +175,68 @@ def test_staff_confirm_selected_partnerships_in_the_admin(client, staff, german_
     assert response.status_code == 302
     registered.refresh_from_db()
     assert registered.confirmed
+    assert (registered.confirmed_by, registered.confirmed_at.date()) == (staff, timezone.localdate())
     assert list(Partnership.objects.confirmed()) == [registered]
+
+
+def test_ticking_confirmed_on_the_change_form_confirms_nothing(client, staff, german_contact, german_municipality):
+    """Only the action confirms, with who and when: the change form shows the confirmation read-only."""
+    registered = services.register_partnership(
+        german_municipality, by=german_contact, partner_name="Tamale", country="GH", kind="partnership"
+    )
+    client.force_login(staff)
+    url = reverse("admin:partnerships_partnership_change", args=[registered.pk])
+    form = client.get(url).context["adminform"].form
+    assert "confirmed" not in form.fields and "confirmed_by" not in form.fields
+    data = {
+        "name": registered.name,
+        "kind": registered.kind,
+        "active": "on",
+        "confirmed": "on",
+        "confirmed_by": staff.pk,
+        "participants-TOTAL_FORMS": "2",
+        "participants-INITIAL_FORMS": "2",
+        "participants-MIN_NUM_FORMS": "2",
+        "participants-MAX_NUM_FORMS": "1000",
+    }
+    for index, participant in enumerate(registered.participants.order_by("pk")):
+        data |= {
+            f"participants-{index}-id": participant.pk,
+            f"participants-{index}-partnership": registered.pk,
+            f"participants-{index}-municipality": participant.municipality_id,
+            f"participants-{index}-side": participant.side,
+        }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    registered.refresh_from_db()
+    assert (registered.confirmed, registered.confirmed_by, registered.confirmed_at) == (False, None, None)
+
+
+def test_a_partnership_staff_add_in_the_admin_is_confirmed_by_them(client, staff):
+    client.force_login(staff)
+    german, partner = GermanMunicipalityFactory(), PartnerMunicipalityFactory()
+    data = {
+        "name": "Added by staff",
+        "kind": "partnership",
+        "active": "on",
+        "confirmed": "",  # not a field of the add form: adding it is confirming it
+        "participants-TOTAL_FORMS": "2",
+        "participants-INITIAL_FORMS": "0",
+        "participants-MIN_NUM_FORMS": "2",
+        "participants-MAX_NUM_FORMS": "1000",
+        "participants-0-municipality": german.pk,
+        "participants-0-side": "german",
+        "participants-1-municipality": partner.pk,
+        "participants-1-side": "partner",
+    }
+    assert client.post(reverse("admin:partnerships_partnership_add"), data).status_code == 302
+    added = Partnership.objects.get(name="Added by staff")
+    assert (added.confirmed, added.confirmed_by, added.registered_by) == (True, staff, None)
+
+
+def test_the_database_refuses_a_confirmation_on_an_unconfirmed_partnership(partnership, staff):
+    with transaction.atomic(), pytest.raises(IntegrityError, match="partnership_confirmation_only_when_confirmed"):
+        Partnership.objects.filter(pk=partnership.pk).update(confirmed=False, confirmed_by=staff)
 
 
 def test_partnerships_made_elsewhere_count_as_confirmed(partnership):
