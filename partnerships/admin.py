@@ -151,6 +151,23 @@ class UserAdmin(DjangoUserAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self.end_memberships(request, [obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            self.end_memberships(request, queryset)
+            super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def end_memberships(request, users):
+        """An account's memberships end through the membership policy, each recorded, before the account goes:
+        its grant records keep the address and say the rights were removed, by whom."""
+        for membership in MunicipalityMembership.objects.filter(user__in=users).select_related("user", "municipality"):
+            memberships.remove(membership, by=request.user, via=memberships.Via.ADMIN)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Privileged fields sent by someone who may not change them are ignored (read-only); the attempt is logged.
 
@@ -362,10 +379,17 @@ class JoinRequestAdmin(CheckedPrefillMixin, admin.ModelAdmin):
     list_filter = ["status", "role"]
     search_fields = ["user__email", "user__name", "municipality__name", "municipality__ags"]
     list_select_related = ["user", "municipality", "decided_by"]
-    autocomplete_fields = ["user", "municipality"]
-    readonly_fields = ["status", "decided_by", "decided_at", "created_at"]
+    # What was asked stays as it was asked: the contacts decide on it, and the grant it leads to names it. People
+    # ask in the portal (services.request_to_join); only a superuser deletes a request.
+    readonly_fields = ["user", "municipality", "role", "message", "status", "decided_by", "decided_at", "created_at"]
     date_hierarchy = "created_at"
     actions = ["approve_selected", "decline_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     @admin.action(description=_("Approve selected join requests"), permissions=["change"])
     def approve_selected(self, request, queryset):

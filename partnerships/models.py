@@ -650,9 +650,10 @@ class GrantRecord(models.Model):
     )
     user_email = models.CharField(_("account's address"), max_length=254)
     kind = models.CharField(_("what changed"), max_length=20, choices=Kind.choices)
+    # PROTECT: a municipality whose rights history exists is not deleted (the records would name nothing).
     municipality = models.ForeignKey(
         Municipality,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

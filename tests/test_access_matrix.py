@@ -381,7 +381,7 @@ ADMIN_MODELS = {
     "partnerships.municipality": {"view", "add", "change", "delete"},
     "partnerships.partnership": {"view", "add", "change", "delete"},
     "partnerships.municipalitymembership": {"view", "add", "change", "delete"},
-    "partnerships.joinrequest": {"view", "add", "change", "delete"},
+    "partnerships.joinrequest": {"view", "change"},  # asked in the portal; decided by the actions; kept
     "partnerships.grantrecord": {"view"},
     "partnerships.country": {"view", "add", "change", "delete"},
     "partnerships.modelavailability": {"view", "add", "change", "delete"},

@@ -4,14 +4,18 @@ import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fachkraefte.models import AuditEntry
+from partnerships import memberships
 from partnerships.models import (
     Country,
     GrantRecord,
+    MembershipRole,
     ModelAvailability,
+    Municipality,
     MunicipalityMembership,
     Partnership,
     PartnershipParticipant,
@@ -21,6 +25,7 @@ from partnerships.models import (
 from tests.factories import (
     PASSWORD,
     GermanMunicipalityFactory,
+    MembershipFactory,
     PartnerMunicipalityFactory,
     PartnershipFactory,
     UserFactory,
@@ -39,7 +44,8 @@ def test_changelist_and_add_page_render_for_programme_staff(client, staff, partn
     client.force_login(staff)
     opts = model._meta
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
-    if opts.model_name not in ("user", "grantrecord"):  # users are added another way; the records by nobody
+    # Users are added another way, join requests asked in the portal, and the records written by nobody.
+    if opts.model_name not in ("user", "joinrequest", "grantrecord"):
         assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
 
 
@@ -419,3 +425,37 @@ def test_staff_still_edit_a_municipal_account_and_their_own(client, staff, germa
     assert client.post(reverse("admin:partnerships_user_change", args=[staff.pk]), data).status_code == 302
     staff.refresh_from_db()
     assert staff.name == "Renamed Staff"
+
+
+@pytest.mark.parametrize("how", ["delete page", "delete action"])
+def test_deleting_an_account_in_the_admin_records_the_end_of_its_memberships(client, staff, german_municipality, how):
+    """Its rights end through partnerships.memberships, recorded, before the account goes."""
+    member = MembershipFactory(municipality=german_municipality, role=MembershipRole.EDITOR).user
+    client.force_login(staff)
+    if how == "delete page":
+        response = client.post(reverse("admin:partnerships_user_delete", args=[member.pk]), {"post": "yes"})
+    else:
+        changelist = reverse("admin:partnerships_user_changelist")
+        response = client.post(
+            changelist, {"action": "delete_selected", "_selected_action": [member.pk], "post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not type(member).objects.filter(pk=member.pk).exists()
+    record = GrantRecord.objects.get(user_email=member.email, kind=GrantRecord.Kind.MEMBERSHIP)
+    assert (record.user, record.municipality, record.before, record.after, record.by) == (
+        None,
+        german_municipality,
+        MembershipRole.EDITOR,
+        "",
+        staff,
+    )
+
+
+def test_a_municipality_whose_rights_history_exists_is_not_deleted(client, staff, german_municipality):
+    memberships.add(UserFactory(), german_municipality, MembershipRole.EDITOR, by=staff, via=memberships.Via.ADMIN)
+    client.force_login(staff)
+    delete = reverse("admin:partnerships_municipality_delete", args=[german_municipality.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 200  # the page names what protects it
+    assert Municipality.objects.filter(pk=german_municipality.pk).exists()
+    with pytest.raises(ProtectedError):
+        german_municipality.delete()

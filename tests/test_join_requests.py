@@ -336,6 +336,35 @@ def test_admin_change_page_does_not_let_staff_edit_the_status(client, staff, joi
     assert "status" not in response.context["adminform"].form.fields
 
 
+def test_what_was_asked_stays_as_asked_in_the_admin(client, staff, join_request, german_contact):
+    """Staff cannot raise the role, or swap the person or the municipality, of a request a contact then approves."""
+    client.force_login(staff)
+    url = reverse("admin:partnerships_joinrequest_change", args=[join_request.pk])
+    assert set(client.get(url).context["adminform"].form.fields) == set()
+    other = GermanMunicipalityFactory()
+    posted = {"user": german_contact.pk, "municipality": other.pk, "role": MembershipRole.CONTACT, "message": "x"}
+    assert client.post(url, posted).status_code == 302
+    join_request.refresh_from_db()
+    assert (join_request.user.name, join_request.municipality, join_request.role, join_request.message) == (
+        "Nora Neu",
+        german_contact.memberships.get().municipality,
+        MembershipRole.EDITOR,
+        "I run the twinning office.",
+    )
+
+
+def test_requests_are_asked_in_the_portal_and_kept_from_staff_deleting_them(client, staff, join_request, newcomer):
+    client.force_login(staff)
+    assert client.get(reverse("admin:partnerships_joinrequest_add")).status_code == 403
+    delete = reverse("admin:partnerships_joinrequest_delete", args=[join_request.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert JoinRequest.objects.filter(pk=join_request.pk).exists()
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not JoinRequest.objects.filter(pk=join_request.pk).exists()
+
+
 # Approving goes through partnerships.memberships: decided by a contact (or staff) and recorded (issue 12).
 
 
