@@ -583,10 +583,8 @@ class Event(Record):
 
     @staticmethod
     def candidate_name(params):
-        """The candidate a record names: the name recorded, or an anonymised candidate's label in the reader's language.
-
-        Records written before the `candidate_anonymised` marker keep the label as it was stored.
-        """
+        """The candidate a record names: the name recorded, or an anonymised candidate's label in the reader's language
+        (records written before the marker have it since placements migration 0010)."""
         if params.get("candidate_anonymised"):
             return anonymised_candidate_label(params["candidate_id"])
         return params["candidate"]

@@ -6,6 +6,7 @@ sentence). The record keeps the candidate's number and a marker; the label is wo
 """
 
 import datetime
+import importlib
 
 import pytest
 from django.urls import reverse
@@ -123,3 +124,30 @@ def test_a_candidate_anonymised_before_the_decisions_is_recorded_as_data_and_mai
     assert mail.language == "es"
     assert f"Seleccionado: candidato anonimizado {candidate.pk}" in mail.text
     assert "anonymisierte" not in mail.text and "anonymisierte" not in mail.html
+
+
+def test_records_written_before_the_marker_are_read_in_the_readers_language_after_the_migration(
+    anonymised_after_the_pick,
+):
+    """placements migration 0010: a record that stored the German label gets the marker; a named one stays."""
+    from django.apps import apps
+
+    migration = importlib.import_module("placements.migrations.0010_anonymised_candidates_in_old_records")
+    eoi, candidate = anonymised_after_the_pick
+    old_style = {"candidate": f"{GERMAN_LABEL} {candidate.pk}", "candidate_id": candidate.pk}
+    for event in records_naming(candidate):
+        params = {key: value for key, value in event.params.items() if key != "candidate_anonymised"}
+        Event.objects.filter(pk=event.pk).update(params={**params, **old_style})
+    named = Candidate.objects.create(name="Noor Named", nationalities=["DE"])
+    kept = Event.objects.create(
+        eoi=eoi,
+        kind=Event.Kind.SHORTLIST_DECIDED,
+        params={**named.as_recorded(), "municipality": "Berlin", "decision": "accepted"},
+    )
+
+    migration.mark_anonymised_candidates(apps, None)
+
+    assert_kept_as_data(candidate)
+    assert_read_in("es", candidate, records_naming(candidate))
+    kept.refresh_from_db()
+    assert kept.params["candidate"] == "Noor Named" and "candidate_anonymised" not in kept.params
