@@ -81,7 +81,9 @@ def test_bad_input_keeps_what_was_typed_and_creates_nothing(client, placement):
 
 
 def test_a_tampered_link_is_refused(client, placement):
-    assert client.get(reverse("placements:specialist_welcome", args=["x" + "a" * 20])).status_code == 410
+    page = client.get(reverse("placements:specialist_welcome", args=["x" + "a" * 20]))
+    assert page.status_code == 410
+    assert re.search(r'id="problem-next" href="([^"]+)"', page.content.decode()).group(1) == reverse("login")
 
 
 def test_someone_else_logged_in_gets_nothing(client, placement, outsider):
@@ -117,6 +119,8 @@ def test_an_account_that_oversees_placements_cannot_take_one(client, placement, 
     client.force_login(owner)
     page = client.get(link)
     assert page.status_code == 410 and "recruiting organisation" in page.content.decode()
+    next_step = re.search(r'id="problem-next" href="([^"]+)">([^<]+)<', page.content.decode())
+    assert next_step.groups() == (reverse("home"), "Home")  # logged in already: not a "Log in" button
     assert client.post(link).status_code == 410
     placement.refresh_from_db()
     assert placement.specialist is None and not owner.groups.filter(name=Role.SPECIALIST).exists()
