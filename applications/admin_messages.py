@@ -58,19 +58,12 @@ def latest_message(eoi):
     return eoi.messages.select_related("author").order_by("-created_at", "-pk").first()
 
 
-class NewMessageForm(forms.ModelForm):
-    attachment = forms.FileField(label=_("Attachment"), required=False)
+class NewMessageForm(messaging.MessageForm, forms.ModelForm):
+    """The portal's message form (its text, its upload field and check) with the admin's 'internal' box."""
 
     class Meta:
         model = Message
-        fields = ["body", "internal"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 4, "cols": 80})}
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if upload:
-            messaging.check_upload(upload)
-        return upload
+        fields = ["internal"]
 
 
 class NewMessageFormSet(BaseInlineFormSet):

@@ -13,6 +13,7 @@ from applications.documents import render_document
 from applications.models import Event, Message
 from fachkraefte import news
 from fachkraefte.models import QueuedNews
+from fachkraefte.uploads import ACCEPT, UploadField
 from partnerships.models import Role
 from tests.eoi_content import fill
 from tests.factories import UserFactory
@@ -274,6 +275,11 @@ def test_bad_attachment_in_the_admin_is_refused_and_nothing_saved(client, eoi, s
     response = post_in_admin(client, eoi, "With a script", upload=fake)
     assert response.status_code == 200 and "This file type is not allowed" in response.content.decode()
     assert not Message.objects.exists()
+    inline = next(i for i in response.context["inline_admin_formsets"] if isinstance(i.opts, NewMessageInline))
+    form = inline.formset.forms[0]
+    assert isinstance(form.fields["attachment"], UploadField)  # the portal's one field: its hint, its check
+    assert form.fields["attachment"].widget.attrs["accept"] == ACCEPT
+    assert form["body"].value() == "With a script"  # kept for the next try
 
 
 def test_posted_messages_cannot_be_changed_in_the_admin(client, eoi, staff, german_contact):
