@@ -148,11 +148,21 @@ def _record_agreement(eoi, terms, made, *, by):
     parties = [a.municipality.name if a.municipality else None for a in made]  # None: programme staff
     completed = _note_municipalities_agreed(terms)
     all_agreed = terms.is_agreed()
+    changed_model = {}
     if all_agreed and eoi.specialist_model != terms.specialist_model:
-        # The agreed model decides the recruitment channel, so the EOI follows the terms.
+        # The agreed model decides the recruitment channel, so the EOI follows the terms; the record says so.
+        changed_model = {"previous_model": eoi.specialist_model, "specialist_model": terms.specialist_model}
         eoi.specialist_model = terms.specialist_model
         eoi.save(update_fields=["specialist_model", "updated_at"])
-    record(eoi, Event.Kind.TERMS_AGREED, by=by, number=terms.number, parties=parties, all_agreed=all_agreed)
+    record(
+        eoi,
+        Event.Kind.TERMS_AGREED,
+        by=by,
+        number=terms.number,
+        parties=parties,
+        all_agreed=all_agreed,
+        **changed_model,
+    )
     if completed and not all_agreed:
         # A municipality's agreement completed the municipalities': programme staff's is the one missing now.
         notifications.staff_terms_waiting(eoi, terms)

@@ -537,12 +537,14 @@ class Event(Record):
         VACANCY_PUBLISHED = "vacancy_published", _("Vacancy published")
         MESSAGE = "message", _("Message")
         EXPORTED = "exported", _("Dossier exported")
+        SHORTLISTED = "shortlisted", _("Candidate shortlisted")
         SHORTLIST_DECIDED = "shortlist_decided", _("Decision on a shortlisted candidate")
         PUBLICATION_CONSENTED = "publication_consented", _("Consent to publication given")
         PUBLICATION_REVOKED = "publication_revoked", _("Consent to publication withdrawn")
 
     # The dossier exports are the staff's bookkeeping: the admin lists them (permissions.dossiers_visible_to).
-    STAFF_ONLY_KINDS = [Kind.EXPORTED]
+    # The municipalities meet the shortlist when the selection opens, not candidate by candidate as it grows.
+    STAFF_ONLY_KINDS = [Kind.EXPORTED, Kind.SHORTLISTED]
 
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
@@ -566,6 +568,7 @@ class Event(Record):
         Kind.MEETING: lambda params: f"{params['date']} – {label_of(Meeting.Format, params['format'])}",
         Kind.TERMS_PROPOSED: lambda params: str(_("Terms of reference, version %(number)s") % params),
         Kind.TERMS_AGREED: lambda params: Event.agreement_detail(params),
+        Kind.SHORTLISTED: lambda params: Event.candidate_name(params),
         Kind.SHORTLIST_DECIDED: lambda params: Event.shortlist_detail(params),
         Kind.PUBLICATION_CONSENTED: "%(municipality)s",
         Kind.PUBLICATION_REVOKED: "%(municipality)s",
@@ -611,6 +614,9 @@ class Event(Record):
         text = str(_("Version %(number)s: %(parties)s") % {"number": params["number"], "parties": ", ".join(parties)})
         if params.get("all_agreed"):
             text = f"{text}. " + str(_("Every party has now agreed."))
+        if params.get("specialist_model"):
+            model = label_of(SpecialistModel, params["specialist_model"])
+            text = f"{text} " + str(_("The specialist model is now: %(model)s.") % {"model": model})
         return text
 
 

@@ -14,7 +14,6 @@ Nobody but a superuser deletes a placement here: its activity log, reports and h
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +35,6 @@ from placements.models import (
     ShortlistDecision,
     ShortlistEntry,
 )
-from placements.reports import schedule_reports
 
 GIZ = "GIZ"
 
@@ -278,11 +276,14 @@ class PlacementAdmin(WorkflowAdminMixin, CheckedPrefillMixin, HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            with transaction.atomic():
-                super().save_model(request, obj, form, change)
-                schedule_reports(obj)
+            super().save_model(request, obj, form, change)
         else:
             services.create_placement(obj, form.cleaned_data["places"], by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and services.PLAN_FIELDS.intersection(form.changed_data):  # with the places saved
+            services.plan_changed(form.instance, by=request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A step refused while saving (someone moved the EOI meanwhile) is a message, never a 500."""

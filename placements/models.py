@@ -369,7 +369,9 @@ class PlacementEvent(Record):
         EXTEND = "extend", _("Placement extended")
         COMPLETE = "complete", _("Placement completed")
         END_EARLY = "end_early", _("Placement ended early")
+        PLAN_CHANGED = "plan_changed", _("Dates, employer or places changed")
         REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+        REPORT_READ = "report_read", _("Report read by programme staff")
         REPORT_REMINDED = "report_reminded", _("Reminder of a report sent")
         SPECIALIST_INVITED = "specialist_invited", _("Specialist invited to the portal")
         SPECIALIST_JOINED = "specialist_joined", _("Specialist's account created")
@@ -385,7 +387,9 @@ class PlacementEvent(Record):
     DETAILS = {
         Kind.EXTEND: lambda params: str(_("New end: %(end)s") % {"end": _date(params["new_end"])}),
         Kind.END_EARLY: lambda params: str(_("Last day: %(end)s") % {"end": _date(params["end"])}),
+        Kind.PLAN_CHANGED: lambda params: _plan(params),
         Kind.REPORT_SUBMITTED: lambda params: _report_period(params),
+        Kind.REPORT_READ: lambda params: _report_period(params),
         Kind.REPORT_REMINDED: lambda params: _report_period(params),
         Kind.SPECIALIST_INVITED: "%(email)s",
         Kind.PUBLICATION_CONSENTED: "%(municipality)s",
@@ -399,6 +403,19 @@ class PlacementEvent(Record):
 
 def _date(iso):
     return date_format(datetime.date.fromisoformat(iso), "SHORT_DATE_FORMAT")
+
+
+def _plan(params):
+    """The plan as it stands after the change: the dates, the employer, the places (names: data, not words)."""
+    return "; ".join(
+        part
+        for part in (
+            f"{_date(params['start'])} – {_date(params['end'])}",
+            params["employer"],
+            ", ".join(params["places"]),
+        )
+        if part
+    )
 
 
 def _report_period(params):

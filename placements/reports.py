@@ -187,6 +187,7 @@ def mark_read(report, *, by):
         if current.state == Report.State.SUBMITTED and current.read_by_staff_at is None:
             current.read_by_staff_at, current.read_by = timezone.now(), by
             current.save(update_fields=["read_by_staff_at", "read_by"])
+            record(current.placement, PlacementEvent.Kind.REPORT_READ, by=by, **period_of(current))
     return current
 
 

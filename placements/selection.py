@@ -187,6 +187,8 @@ def add_to_shortlist(eoi, candidate, *, by):
         entry, created = ShortlistEntry.objects.get_or_create(
             eoi=current, candidate=candidate, defaults={"added_by": by}
         )
+        if created:
+            record(current, Event.Kind.SHORTLISTED, by=by, **candidate.as_recorded())
     return entry
 
 

@@ -33,3 +33,25 @@ def create_placement(placement, places, *, by):
         schedule_reports(placement)
         specialist_invitations.invite(placement, by=by)  # unless an account was named
     return placement
+
+
+# What staff may change of a placement's plan on its admin page (the dates only while it is planned; once begun,
+# the steps above move them): a change of any of these is recorded.
+PLAN_FIELDS = frozenset({"places", "employer", "start", "end"})
+
+
+def plan_changed(placement, *, by):
+    """Staff saved a new plan (admin): the reports follow its dates, and the placement's record says how it stands
+    now, for the specialist and the municipalities who read it. Call in the transaction of the change."""
+    with transaction.atomic():
+        schedule_reports(placement)
+        places = sorted(municipality.name for municipality in placement.places.all())
+        record(
+            placement,
+            PlacementEvent.Kind.PLAN_CHANGED,
+            by=by,
+            start=placement.start.isoformat(),
+            end=placement.end.isoformat(),
+            employer=placement.employer,
+            places=places,
+        )

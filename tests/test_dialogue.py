@@ -226,6 +226,12 @@ def test_agreed_terms_with_another_model_change_the_eoi_model(
     agree_all(terms, german_contact, partner_contact, staff, german_municipality, partner_municipality)
     in_dialogue.refresh_from_db()
     assert in_dialogue.specialist_model == SpecialistModel.LOCAL
+    last = in_dialogue.events.filter(kind=Event.Kind.TERMS_AGREED).order_by("pk").last()
+    assert (last.params["previous_model"], last.params["specialist_model"]) == ("integrated", "local")
+    with translation.override("en"):
+        assert last.detail().endswith("The specialist model is now: Local expert.")
+    earlier = in_dialogue.events.filter(kind=Event.Kind.TERMS_AGREED).exclude(pk=last.pk)
+    assert all("specialist_model" not in event.params for event in earlier)  # only the agreement that changed it
 
 
 # --- who may do what -------------------------------------------------------------------------

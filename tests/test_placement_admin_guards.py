@@ -192,3 +192,36 @@ def test_the_places_of_assignment_stay_among_the_eois_partners_on_change(client,
     response = client.post(change, {**change_data(page), "places": [elsewhere.pk]})
     assert response.status_code == 200 and "places" in response.context["adminform"].form.errors
     assert list(placement.places.all()) == [eoi.participants.get(side="partner").municipality]
+
+
+# --- a new plan saved in the admin is recorded, for those who read the placement's record -------------------
+
+
+def test_a_new_plan_saved_in_the_admin_is_recorded_and_moves_the_reports(client, eoi, staff, specialist, people):
+    placement = make_placement(eoi, **people, specialist=specialist)
+    change = reverse("admin:placements_placement_change", args=[placement.pk])
+    client.force_login(staff)
+    page = client.get(change)
+    response = client.post(change, {**change_data(page), "end": "2029-02-28", "employer": "Windhoek Water"})
+    assert response.status_code == 302
+    (changed,) = placement.events.filter(kind=PlacementEvent.Kind.PLAN_CHANGED)
+    assert changed.actor == staff
+    assert changed.params == {
+        "start": placement.start.isoformat(),
+        "end": "2029-02-28",
+        "employer": "Windhoek Water",
+        "places": ["Windhoek"],
+    }
+    with translation.override("en"):
+        assert changed.detail() == f"{placement.start:%m/%d/%Y} – 02/28/2029; Windhoek Water; Windhoek"
+    assert placement.reports.filter(kind="final").get().period_end == datetime.date(2029, 2, 28)
+
+
+def test_saving_the_pay_alone_records_no_new_plan(client, eoi, staff, specialist, people):
+    placement = make_placement(eoi, **people, specialist=specialist)
+    change = reverse("admin:placements_placement_change", args=[placement.pk])
+    client.force_login(staff)
+    page = client.get(change)
+    response = client.post(change, {**change_data(page), "monthly_top_up": "250", "top_up_currency": "EUR"})
+    assert response.status_code == 302
+    assert not placement.events.filter(kind=PlacementEvent.Kind.PLAN_CHANGED).exists()

@@ -146,6 +146,13 @@ def test_recruiter_shortlists_an_eligible_candidate(client, cim_recruiter, recru
     entry = ShortlistEntry.objects.get(eoi=recruiting)
     assert (entry.candidate, entry.added_by) == (eligible, cim_recruiter)
     assert not entry.decisions.exists()
+    # Recorded once, for programme staff: the municipalities meet the shortlist when the selection opens.
+    client.post(url("shortlist_add", recruiting), {"candidate": eligible.pk})
+    (shortlisted,) = recruiting.events.filter(kind=Event.Kind.SHORTLISTED)
+    assert (shortlisted.actor, shortlisted.params["candidate_id"]) == (cim_recruiter, eligible.pk)
+    with translation.override("en"):
+        assert shortlisted.sentence().startswith("Candidate shortlisted") and eligible.name in shortlisted.detail()
+    assert not recruiting.events.readable_by_applicants().filter(kind=Event.Kind.SHORTLISTED).exists()
 
 
 def test_a_recruiter_neither_sees_nor_shortlists_the_other_channels_candidates(

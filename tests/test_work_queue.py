@@ -28,7 +28,7 @@ from fachkraefte.staff import PROGRAMME_STAFF_GROUP, is_programme_staff, program
 from partnerships import services as partnership_services
 from partnerships.models import JoinRequest, MembershipRole, Partnership, Role
 from placements import reports
-from placements.models import Candidate, Placement, Report, ShortlistDecision, ShortlistEntry
+from placements.models import Candidate, Placement, PlacementEvent, Report, ShortlistDecision, ShortlistEntry
 from placements.work import shortlists_to_hand_over
 from tests.factories import PASSWORD, GermanMunicipalityFactory, MembershipFactory, UserFactory
 from tests.workflow import in_status, make_placement, submitted
@@ -240,6 +240,9 @@ def test_what_staff_did_leaves_the_queue(client, staff, one_of_each):
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.read_by_staff_at is not None and report.read_by == staff
+    client.post(reverse("placements:report_mark_read", args=[placement.pk, report.pk]))  # again: nothing new
+    (read,) = placement.events.filter(kind=PlacementEvent.Kind.REPORT_READ)
+    assert (read.actor, read.params["period_end"]) == (staff, report.period_end.isoformat())
     services.transition(one_of_each["submitted"], "start_review", by=staff)
     partnership_services.confirm_partnerships([one_of_each["partnership"]], by=staff)
     kinds = [kind for kind, _link in listed(queue_page(client))]
