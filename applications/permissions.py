@@ -292,6 +292,16 @@ def channel_for(user):
     return frozenset(channel for role, channel in CHANNEL_OF_ROLE.items() if role in groups)
 
 
+def recording_channel(user, eoi=None):
+    """The channel whose data a newly recorded candidate is: the recruiter's own (the EOI's, should they recruit for
+    both), else the channel of the EOI they applied for (a candidate staff record), else none. Fixed when recorded."""
+    channels = channel_for(user) if user is not None else frozenset()
+    eoi_channel = eoi.channel if eoi is not None else ""
+    if channels:
+        return eoi_channel if eoi_channel in channels else min(channels)
+    return eoi_channel
+
+
 def recruited_models(user):
     """The specialist models whose EOIs and candidates this recruiter sees (none for everybody else)."""
     channels = channel_for(user)

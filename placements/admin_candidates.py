@@ -30,6 +30,7 @@ SERVICE_FIELDS = (
     "anonymised_at",
     "created_by",
     "created_at",
+    "channel",
 )
 
 

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from applications.models import Event, Participant, Status
+from applications.models import CHANNEL_OF_MODEL, Event, Participant, Status
 from applications.vocabulary import CefrLevel, Theme, WorkingLanguage
 from partnerships.bulk import BULK_DOMAIN, RECRUITER, SPECIALIST, language_of, person_name
 from partnerships.models import Role, SpecialistModel, User
@@ -187,6 +187,7 @@ class Recruitment:
                 retention_until=add_months(timezone.localdate(created_at), 24),
                 created_by_id=by,
                 created_at=created_at,
+                channel=CHANNEL_OF_MODEL[model],
             )
         )
         return len(self.candidates) - 1

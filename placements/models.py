@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from applications.models import ExpressionOfInterest, Participant, anonymised_candidate_label
+from applications.models import Channel, ExpressionOfInterest, Participant, anonymised_candidate_label
 from fachkraefte.choices import ChoiceLabels
 from fachkraefte.records import Record, label_of
 from fachkraefte.staff import staff_only
@@ -76,6 +76,10 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whose data the candidate is (CIM, GIZ, or the partner's for local experts), fixed when recorded
+    # (applications.permissions.recording_channel): a recruiter sees their channel's candidates only, also after
+    # the EOI they applied for has changed its specialist model.
+    channel = models.CharField(_("recorded for"), max_length=10, choices=Channel.choices, blank=True, editable=False)
 
     objects = CandidateQuerySet.as_manager()
     # Holds personal data too: anonymising a candidate deletes these rows.
@@ -88,6 +92,13 @@ class Candidate(models.Model):
 
     def __str__(self):
         return self.name if not self.anonymised_at else anonymised_candidate_label(self.pk)
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.channel:
+            from applications.permissions import recording_channel  # the policy imports the models
+
+            self.channel = recording_channel(self.created_by, self.applied_for)
+        super().save(*args, **kwargs)
 
     def as_recorded(self):
         """The candidate in a record's parameters: the name, or for an anonymised candidate the number and a

@@ -21,13 +21,15 @@ from placements.models import Candidate, NetworkEvent, Placement, Report, Shortl
 
 # --- candidates ----------------------------------------------------------------------------------------
 def candidates_visible_to(user):
-    """Staff see every candidate; a recruiter those they recorded or who applied for an EOI of their channel."""
+    """Staff see every candidate; a recruiter those they recorded, and those of their channel who applied for an EOI
+    their channel recruits for (not another channel's, should that EOI's specialist model change)."""
     if is_programme_staff(user):
         return Candidate.objects.all()
-    if not channel_for(user):
+    channels = channel_for(user)
+    if not channels:
         return Candidate.objects.none()
     recruited = ExpressionOfInterest.objects.filter(specialist_model__in=recruited_models(user)).values("pk")
-    return Candidate.objects.filter(Q(created_by=user) | Q(applied_for__in=recruited))
+    return Candidate.objects.filter(Q(created_by=user) | Q(channel__in=channels, applied_for__in=recruited))
 
 
 def may_change_email(user, candidate):
@@ -103,9 +105,27 @@ def get_shortlist_eoi_for_user(user, pk, *, write=False):
     return eoi, access
 
 
+def _of_candidates_seen(entries, user):
+    """A recruiter sees the entries of candidates they see only: a shortlist another channel built before the EOI
+    changed its specialist model stays that channel's. Staff and the municipalities see every entry."""
+    if is_programme_staff(user) or not channel_for(user):
+        return entries
+    return entries.filter(candidate__in=candidates_visible_to(user))
+
+
+def shortlist_entries_visible_to(user):
+    """The entries `user` sees, of every shortlist they see."""
+    return _of_candidates_seen(ShortlistEntry.objects.filter(eoi__in=shortlists_visible_to(user)), user)
+
+
+def shortlist_of(eoi, user):
+    """The entries `user` sees of the shortlist of `eoi`, which they see (get_shortlist_eoi_for_user)."""
+    return _of_candidates_seen(eoi.shortlist.all(), user)
+
+
 def get_shortlist_entry_for_user(user, pk, *, write=False):
-    """(entry, ShortlistAccess): 404 for whoever may not see its shortlist; 403 without the right `write` names."""
-    visible = ShortlistEntry.objects.filter(eoi__in=shortlists_visible_to(user)).select_related("candidate")
+    """(entry, ShortlistAccess): 404 for whoever may not see it; 403 without the right `write` names."""
+    visible = shortlist_entries_visible_to(user).select_related("candidate")
     entry = audit.get_visible_or_404(visible, pk=pk)
     entry.eoi, access = get_shortlist_eoi_for_user(user, entry.eoi_id, write=write)
     return entry, access

@@ -1,6 +1,7 @@
 """Matches, the shortlist and the municipalities' choice; the placement created in the admin."""
 
 import datetime
+import importlib
 import random
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications import services
-from applications.models import Event, Status
+from applications.models import Event, ExpressionOfInterest, Status
 from applications.permissions import get_recruitable_eoi
 from applications.vocabulary import CefrLevel, Theme, WorkingLanguage
 from placements import matching, selection
@@ -634,3 +635,52 @@ def test_shortlist_admin_is_read_only(admin_client, selecting):
     page = admin_client.get(reverse("admin:placements_shortlistentry_change", args=[entry.pk])).content.decode()
     assert "Windhoek" in page and "Berlin" in page  # each municipality's decision, read-only
     assert admin_client.get(reverse("admin:placements_shortlistentry_add")).status_code == 403
+
+
+# --- a candidate is the data of the channel that recorded them ----------------------------------------------
+
+
+def test_a_candidate_belongs_to_the_channel_that_recorded_them(cim_recruiter, giz_recruiter, staff, recruiting):
+    assert make_candidate("Anna", created_by=cim_recruiter).channel == "cim"
+    assert make_candidate("Bert", created_by=giz_recruiter, applied_for=recruiting).channel == "giz"  # their own
+    assert make_candidate("Carla", created_by=staff, applied_for=recruiting).channel == "cim"  # the EOI's
+    assert make_candidate("Dora", created_by=staff).channel == ""
+
+
+def test_when_the_eoi_changes_channel_the_other_channel_sees_none_of_the_first_ones_candidates(
+    client, cim_recruiter, giz_recruiter, staff, recruiting, eligible
+):
+    """Back to the dialogue for want of the right profile, then terms agreed with the GIZ model: GIZ now recruits
+    for the EOI, but CIM's candidates and the shortlist CIM built stay CIM's (issue: a CIM/GIZ data leak)."""
+    colleague = make_candidate("Carla", created_by=staff, applied_for=recruiting, cv=ContentFile(CV, name="cv.pdf"))
+    [entry] = shortlist(recruiting, eligible, by=cim_recruiter)
+    # What reopen_needs_dialogue and the agreed terms do to the model, in one line of set-up:
+    ExpressionOfInterest.objects.filter(pk=recruiting.pk).update(specialist_model="development_worker")
+
+    client.force_login(giz_recruiter)
+    listed = client.get(reverse("placements:candidate_list")).content.decode()
+    assert "Greta" not in listed and "Carla" not in listed
+    for candidate in (eligible, colleague):
+        for name in ("candidate_detail", "candidate_cv", "candidate_export"):
+            assert client.get(url(name, candidate)).status_code == 404, name
+    assert client.get(url("shortlist_cv", entry)).status_code == 404
+    assert "Greta" not in client.get(url("shortlist", recruiting)).content.decode()
+    assert "Greta" not in client.get(url("matches", recruiting)).content.decode()
+
+    client.force_login(cim_recruiter)  # who recorded Greta still has her
+    assert client.get(url("candidate_detail", eligible)).status_code == 200
+    client.force_login(staff)
+    assert "Greta" in client.get(url("shortlist", recruiting)).content.decode()
+
+
+def test_candidates_recorded_before_get_their_channel_from_the_migration(cim_recruiter, staff, recruiting):
+    from django.apps import apps
+
+    stamp_channels = importlib.import_module("placements.migrations.0012_candidate_channel").stamp_channels
+    by_recruiter = make_candidate("Anna", created_by=cim_recruiter)
+    by_staff_for_eoi = make_candidate("Carla", created_by=staff, applied_for=recruiting)
+    by_staff_alone = make_candidate("Dora", created_by=staff)
+    Candidate.objects.update(channel="")
+    stamp_channels(apps, None)
+    channels = dict(Candidate.objects.values_list("pk", "channel"))
+    assert [channels[c.pk] for c in (by_recruiter, by_staff_for_eoi, by_staff_alone)] == ["cim", "cim", ""]

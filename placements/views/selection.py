@@ -32,6 +32,7 @@ from placements.permissions import (
     get_candidate_for_user,
     get_shortlist_entry_for_user,
     get_shortlist_eoi_for_user,
+    shortlist_of,
 )
 
 MATCHES_SHOWN = 50
@@ -97,7 +98,7 @@ def matches(request, eoi_pk):
     terms = eoi.agreed_terms()
     pool = candidate_pool(request.user)
     ranking = selection.rank_pool(eoi, pool, terms, on=timezone.localdate(), shown=MATCHES_SHOWN)
-    shortlist = list(eoi.shortlist.with_standing().select_related("candidate"))
+    shortlist = list(shortlist_of(eoi, request.user).with_standing().select_related("candidate"))
     shortlisted = {entry.candidate_id for entry in shortlist}
 
     def row(match, reasons=()):
@@ -199,7 +200,8 @@ def _parties(entry, participants, access, deciding, bound):
 
 def _render_shortlist(request, eoi, access, *, bound=None, comment_form=None, status=200):
     entries = list(
-        eoi.shortlist.with_standing()
+        shortlist_of(eoi, request.user)
+        .with_standing()
         .select_related("candidate")
         .prefetch_related("decisions__decided_by", "decisions__municipality")
     )
