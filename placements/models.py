@@ -73,9 +73,14 @@ class Candidate(models.Model):
     retention_until = models.DateField(_("keep the data until"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Whose data the candidate is (CIM, GIZ, or the partner's for local experts), fixed when recorded
     # (applications.permissions.recording_channel): a recruiter sees their channel's candidates only, also after
     # the EOI they applied for has changed its specialist model.
@@ -314,8 +319,10 @@ class Placement(ChoiceLabels, FSMModelMixin, models.Model):
     )
     top_up_currency = models.CharField(_("currency"), max_length=3, blank=True)
     end_reason = models.TextField(_("reason for extension or early end"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = PlacementQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[places])
@@ -469,8 +476,10 @@ class Activity(ParticipantsByGender):
     sdgs = models.JSONField(_("Sustainable Development Goals"), default=list, blank=True)
     departments = models.TextField(_("departments and institutions involved"), blank=True)
     principles = models.JSONField(_("principles it served"), default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -496,7 +505,9 @@ class NetworkEvent(models.Model):
     registration_deadline = models.DateTimeField(_("registration deadline"))
     audience = models.CharField(_("audience"), max_length=200, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         verbose_name = _("network event")
@@ -566,7 +577,7 @@ class OwnNetworkEvent(ParticipantsByGender):
     place = models.CharField(_("place"), max_length=200, blank=True)
     partners = models.TextField(_("partners"), blank=True)
     organised = models.BooleanField(_("organised by me"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("own network event")
