@@ -237,9 +237,15 @@ class ExpressionOfInterest(ChoiceLabels, FSMModelMixin, models.Model):
     sdgs = models.JSONField(_("Sustainable Development Goals"), default=list, blank=True)
 
     # A stale save of a part is refused: each save names the version it started from.
-    german_version = models.PositiveIntegerField(default=0, editable=False)
-    partner_version = models.PositiveIntegerField(default=0, editable=False)
-    shared_version = models.PositiveIntegerField(default=0, editable=False)
+    german_version = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("version of the German part")
+    )
+    partner_version = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("version of the partner part")
+    )
+    shared_version = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("version of the shared part")
+    )
 
     objects = ExpressionOfInterestQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -420,7 +426,12 @@ class ExpressionOfInterest(ChoiceLabels, FSMModelMixin, models.Model):
 class Participant(ChoiceLabels, models.Model):
     """A municipality that carries the EOI, on its side."""
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="participants")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("expression of interest"),
+    )
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="eoi_participations", verbose_name=_("municipality")
     )
@@ -446,12 +457,21 @@ class ConfirmationQuerySet(models.QuerySet):
 class Confirmation(models.Model):
     """A municipality's contact confirms the content as it stands: its fingerprint."""
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="confirmations")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    fingerprint = models.CharField(max_length=64)
-    confirmed_at = models.DateTimeField(auto_now_add=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+        verbose_name=_("expression of interest"),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("confirmed by")
+    )
+    fingerprint = models.CharField(max_length=64, verbose_name=_("fingerprint of the content"))
+    confirmed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("confirmed on"))
+    voided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("voided on"))
 
     objects = ConfirmationQuerySet.as_manager()
 
@@ -474,12 +494,19 @@ class Confirmation(models.Model):
 class Version(models.Model):
     """A confirmed or submitted state of the content, kept for comparison."""
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="versions")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("expression of interest"),
+    )
     number = models.PositiveIntegerField(_("version"))
-    fingerprint = models.CharField(max_length=64)
-    content = models.JSONField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    fingerprint = models.CharField(max_length=64, verbose_name=_("fingerprint of the content"))
+    content = models.JSONField(verbose_name=_("content"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     submitted = models.BooleanField(_("submitted"), default=False)
 
     class Meta:
@@ -546,7 +573,9 @@ class Event(Record):
     # The municipalities meet the shortlist when the selection opens, not candidate by candidate as it grows.
     STAFF_ONLY_KINDS = [Kind.EXPORTED, Kind.SHORTLISTED]
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="events")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest, on_delete=models.CASCADE, related_name="events", verbose_name=_("expression of interest")
+    )
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
     from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
@@ -623,19 +652,31 @@ class Event(Record):
 class Invitation(models.Model):
     """An invitation by e-mail for the contact of a participating municipality."""
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="invitations")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("expression of interest"),
+    )
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("for"))
     email = models.EmailField(_("e-mail address"))
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(_("language of the e-mail"), max_length=8, choices=settings.LANGUAGES)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(default=timezone.now)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    sent_at = models.DateTimeField(default=timezone.now, verbose_name=_("sent"))
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked"))
 
     class Meta:
         verbose_name = _("invitation")
@@ -656,14 +697,21 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="attachments")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("expression of interest"),
+    )
     file = models.FileField(_("file"), upload_to=attachment_path)
     original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=120, verbose_name=_("file type"))
     size = models.PositiveIntegerField(_("size in bytes"))
     description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded on"))
 
     class Meta:
         verbose_name = _("attachment")
@@ -681,13 +729,18 @@ class Document(models.Model):
         PREPARING = "preparing", _("being prepared")
         READY = "ready", _("ready")
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="documents")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("expression of interest"),
+    )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
-    fingerprint = models.CharField(max_length=64)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARING)
-    file = models.FileField(upload_to="eoi-pdfs/", blank=True)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    ready_at = models.DateTimeField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=64, verbose_name=_("fingerprint of the content"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARING, verbose_name=_("state"))
+    file = models.FileField(upload_to="eoi-pdfs/", blank=True, verbose_name=_("file"))
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested on"))
+    ready_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ready on"))
 
     class Meta:
         verbose_name = _("PDF")
@@ -708,13 +761,20 @@ class Meeting(models.Model):
         ON_SITE = "on_site", _("On site")
         ONLINE = "online", _("Online")
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="meetings")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("expression of interest"),
+    )
     date = models.DateField(_("date"))
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.ONLINE)
     participants = models.TextField(_("participants"))
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("needs dialogue meeting")
@@ -728,7 +788,9 @@ class Meeting(models.Model):
 class TermsOfReference(models.Model):
     """One version of the terms of reference; a new version voids the agreements to earlier ones."""
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="terms")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest, on_delete=models.CASCADE, related_name="terms", verbose_name=_("expression of interest")
+    )
     number = models.PositiveIntegerField(_("version"))
     expertise = models.TextField(_("expertise"))
     tasks_and_goals = models.TextField(_("tasks and goals"))
@@ -737,12 +799,16 @@ class TermsOfReference(models.Model):
     duration_months = models.PositiveSmallIntegerField(_("duration in months"), default=24)
     start = models.DateField(_("start"), null=True, blank=True)
     languages = models.JSONField(_("working languages and required level"), default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     # When the last participating municipality agreed; empty until every one has. Written once, by
     # dialogue.agree_terms: the participants are fixed once an EOI is started and an agreement is never taken
     # back. The work queue reads it instead of comparing every EOI's participants with its agreements.
-    municipalities_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    municipalities_agreed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("agreed by every municipality on")
+    )
 
     # The derived date is no change anybody made: the recorded changes leave it out.
     history = HistoricalRecords(excluded_fields=["municipalities_agreed_at"])
@@ -773,12 +839,16 @@ class TermsOfReference(models.Model):
 class TermsAgreement(models.Model):
     """A municipality's (or, with no municipality, programme staff's) agreement to one version."""
 
-    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE, related_name="agreements")
+    terms = models.ForeignKey(
+        TermsOfReference, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("terms of reference")
+    )
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("for")
     )
-    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    agreed_at = models.DateTimeField(auto_now_add=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("agreed by")
+    )
+    agreed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("agreed on"))
 
     class Meta:
         verbose_name = _("agreement")
@@ -800,11 +870,15 @@ class TermsAgreement(models.Model):
 class Vacancy(models.Model):
     """The vacancy text a recruiter publishes for an EOI in recruitment."""
 
-    eoi = models.OneToOneField(ExpressionOfInterest, on_delete=models.CASCADE, related_name="vacancy")
+    eoi = models.OneToOneField(
+        ExpressionOfInterest, on_delete=models.CASCADE, related_name="vacancy", verbose_name=_("expression of interest")
+    )
     text = models.TextField(_("vacancy text"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("changed on"))
 
     class Meta:
         verbose_name = _("vacancy")
@@ -821,15 +895,22 @@ def message_attachment_path(instance, filename):
 class Message(models.Model):
     """The thread between applicants and programme staff; internal notes are for staff only."""
 
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("expression of interest"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     body = models.TextField(_("message"))
     internal = models.BooleanField(
         _("internal note"), default=False, help_text=_("Only programme staff see internal notes.")
     )
     attachment = models.FileField(_("attachment"), upload_to=message_attachment_path, blank=True)
-    attachment_name = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    attachment_name = models.CharField(max_length=255, blank=True, verbose_name=_("file name"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("written on"))
 
     class Meta:
         verbose_name = _("message")

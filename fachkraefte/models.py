@@ -86,7 +86,9 @@ class QueuedNews(models.Model):
     language. Written by fachkraefte.news.tell(); the digest deletes the rows it sends.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     template = models.CharField(_("template"), max_length=100)
     context = models.JSONField(_("particulars"), default=dict)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)

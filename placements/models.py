@@ -54,7 +54,7 @@ class Candidate(models.Model):
     qualification = models.CharField(_("vocational training or degree"), max_length=300, blank=True)
     available_from = models.DateField(_("available from"), null=True, blank=True)
     cv = models.FileField(_("CV"), upload_to=cv_path, blank=True)
-    cv_name = models.CharField(max_length=255, blank=True)
+    cv_name = models.CharField(max_length=255, blank=True, verbose_name=_("file name of the CV"))
     consent_text_version = models.CharField(_("version of the consent text"), max_length=20, blank=True)
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     pool_consent = models.BooleanField(
@@ -169,8 +169,10 @@ class ShortlistEntry(models.Model):
     candidate = models.ForeignKey(
         Candidate, on_delete=models.PROTECT, related_name="shortlistings", verbose_name=_("candidate")
     )
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added on"))
     selected = models.BooleanField(_("selected"), default=False)
 
     objects = ShortlistEntryQuerySet.as_manager()
@@ -396,7 +398,9 @@ class PlacementEvent(Record):
         PUBLICATION_CONSENTED = "publication_consented", _("Consent to publication given")
         PUBLICATION_REVOKED = "publication_revoked", _("Consent to publication withdrawn")
 
-    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="events")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, related_name="events", verbose_name=_("placement")
+    )
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
     from_status = models.CharField(_("from status"), max_length=20, choices=PlacementStatus.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, choices=PlacementStatus.choices, blank=True)
@@ -480,7 +484,7 @@ class Activity(ParticipantsByGender):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("changed on"))
 
     class Meta:
         verbose_name = _("activity")
@@ -504,7 +508,7 @@ class NetworkEvent(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"))
     registration_deadline = models.DateTimeField(_("registration deadline"))
     audience = models.CharField(_("audience"), max_length=200, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminder sent on"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
@@ -547,7 +551,7 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("specialist")
     )
     state = models.CharField(_("state"), max_length=12, choices=State.choices)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("registered on"))
     attended = models.BooleanField(_("attended"), null=True, blank=True)
 
     class Meta:
@@ -615,12 +619,17 @@ class Report(ChoiceLabels, models.Model):
     challenges = models.TextField(_("challenges"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
     totals = models.JSONField(_("activity totals"), default=dict, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted on"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
-    pdf = models.FileField(upload_to="report-pdfs/", blank=True)
-    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="report-pdfs/", blank=True, verbose_name=_("PDF"))
+    last_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last reminder"))
     # A submitted report waits in programme staff's work queue until one of them marks it read.
     read_by_staff_at = models.DateTimeField(_("read by programme staff"), null=True, blank=True)
     read_by = models.ForeignKey(

@@ -91,3 +91,22 @@ def test_english_catalogue_repeats_the_source():
             assert message["msgstr[1]"] == message["msgid_plural"]
         else:
             assert message["msgstr"] == message["msgid"]
+
+
+PORTAL_APPS = ("partnerships", "applications", "placements", "fachkraefte")
+
+
+def test_every_field_of_the_portals_models_has_a_label_in_the_readers_language():
+    """A field without verbose_name is labelled from its name, in English, on every admin page that shows it."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    unlabelled = [
+        f"{model.__name__}.{field.name}"
+        for app in PORTAL_APPS
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+        for field in model._meta.get_fields()
+        if getattr(field, "concrete", False) and not field.auto_created and not isinstance(field.verbose_name, Promise)
+    ]
+    assert unlabelled == []
