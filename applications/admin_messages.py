@@ -61,6 +61,8 @@ def latest_message(eoi):
 class NewMessageForm(messaging.MessageForm, forms.ModelForm):
     """The portal's message form (its text, its upload field and check) with the admin's 'internal' box."""
 
+    field_order = ["body", "internal", "attachment"]
+
     class Meta:
         model = Message
         fields = ["internal"]
